@@ -1,0 +1,49 @@
+# Manba: `make demo` and `make test` are the two commands a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+CHROMIUM := /usr/bin/chromium
+export MANBA_DATABASE_URL ?= sqlite:///data/manba.sqlite3
+MANBA_FIXTURE_PORT ?= 8765
+PYTEST_ARGS ?=
+
+.PHONY: help venv chromium lint test demo migrate clean
+
+help:
+	@echo "make demo   - build and serve the bundled fixture web, crawl it into $(MANBA_DATABASE_URL), print a summary"
+	@echo "make test   - ruff, mypy and the whole pytest suite"
+	@echo "make migrate - alembic upgrade head on MANBA_DATABASE_URL"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+# Debian's Chromium for scrapy-playwright (never `playwright install`: it downloads a browser).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing Debian's chromium"; \
+	  (apt-get install -y -q chromium >/dev/null 2>&1 || \
+	   (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null)); \
+	}
+	@test -x $(CHROMIUM) || { echo "chromium is missing and could not be installed" >&2; exit 1; }
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: venv chromium lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+migrate: venv
+	$(BIN)/alembic upgrade head
+
+demo: venv chromium
+	MANBA_FIXTURE_PORT=$(MANBA_FIXTURE_PORT) bash scripts/demo.sh
+
+clean:
+	rm -rf data/fixtureweb .pytest_cache .mypy_cache .ruff_cache

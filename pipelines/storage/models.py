@@ -1,0 +1,186 @@
+"""The store's tables.
+
+One ``documents`` row per canonical URL (the identity of a page); every document
+belongs to exactly one ``releases`` row (the story it is a copy of, or its own).
+Timestamps are stored in UTC and always come back timezone-aware, on SQLite too.
+
+Tables planned for later stages (not created yet): ``attributions`` (document →
+source chain, nearest first), ``document_versions`` (earlier title/body of an
+updated document) and ``minhash_bands`` (band hash → document, indexed, so
+near-duplicate search is a lookup rather than a scan).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("origin", "copy", "own")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, whatever the backend.
+
+    SQLite has no time zones: the value is stored as naive UTC and UTC is attached
+    again on the way out. Naive datetimes are refused rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: the store only takes timezone-aware datetimes")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Source(TimestampMixin, Base):
+    """A registry entry, mirrored so documents and releases can point at it."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    names: Mapped[list[str]]
+    hosts: Mapped[list[str]]
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spider: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    """``running`` until the spider closes, then ``finished``; a run left ``running``
+    was killed."""
+    finish_reason: Mapped[str | None] = mapped_column(String(64))
+    stats: Mapped[dict[str, Any] | None]
+    items_scraped: Mapped[int] = mapped_column(default=0)
+    items_dropped: Mapped[int] = mapped_column(default=0)
+    documents_created: Mapped[int] = mapped_column(default=0)
+    documents_updated: Mapped[int] = mapped_column(default=0)
+    documents_unchanged: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[int] = mapped_column(default=0)
+
+
+class Release(TimestampMixin, Base):
+    """One story: an origin's press release, or an outlet's own piece, and its copies."""
+
+    __tablename__ = "releases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
+    # documents.release_id points back here, hence use_alter: the cycle is closed
+    # by an ALTER after both tables exist.
+    origin_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL", use_alter=True), index=True
+    )
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Document(TimestampMixin, Base):
+    """One fetched article page, identified by its canonical URL."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint("role IN ('origin', 'copy', 'own')", name="role"),
+        Index("ix_documents_site_published_at", "site", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(Text, unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    site: Mapped[str] = mapped_column(String(255))
+    """Registry key, or the host name for a host the registry does not know."""
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[str] = mapped_column(String(8))
+    similarity: Mapped[float | None] = mapped_column(Float)
+    """Similarity to the release's origin document (``None`` when not compared)."""
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    """Extracted body as published (not normalised)."""
+    published_at: Mapped[datetime | None]
+    """UTC instant; the offset the page used is kept in ``published_offset``."""
+    published_offset: Mapped[int | None] = mapped_column(Integer)
+    """UTC offset of the published date as written on the page, in seconds."""
+    author: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8), default="fa")
+    raw_hash: Mapped[str] = mapped_column(String(64))
+    """sha256 of the raw response body of the last fetch that changed the row."""
+    body_hash: Mapped[str] = mapped_column(String(64), index=True)
+    """sha256 of ``body`` exactly as stored (exact-duplicate key, not normalised)."""
+    extractor: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fetched_at: Mapped[datetime]
+    crawl_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="SET NULL"), index=True
+    )
+    """The crawl run that last wrote the row."""
+
+    def published_local(self) -> datetime | None:
+        """``published_at`` in the offset the page itself used."""
+        if self.published_at is None:
+            return None
+        if self.published_offset is None:
+            return self.published_at
+        return self.published_at.astimezone(timezone(timedelta(seconds=self.published_offset)))

@@ -1,0 +1,175 @@
+"""Command-line level: crawl the fixture web with `scrapy crawl`, read it back with `scrapy export`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fixtureweb import FixtureWeb
+from tests.conftest import run_scrapy, scrapy_env
+
+pytestmark = pytest.mark.crawl
+
+ROLES = {"origin", "copy", "own"}
+
+
+@dataclass
+class Crawl:
+    database_url: str
+    env: dict[str, str]
+    log: str
+    lines: list[dict[str, Any]]
+
+    def documents(self) -> dict[str, dict[str, Any]]:
+        return {doc["url"]: doc for line in self.lines for doc in line["documents"]}
+
+
+def export_lines(env: dict[str, str], *extra: str) -> list[dict[str, Any]]:
+    result = run_scrapy("export", *extra, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def crawl_sources(env: dict[str, str]) -> str:
+    result = run_scrapy("crawl", "sources", env=env)
+    assert "Traceback" not in result.stderr, result.stderr[-5000:]
+    return result.stderr
+
+
+@pytest.fixture(scope="module")
+def crawl(fixture_web: FixtureWeb, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
+    url = f"sqlite:///{tmp_path_factory.mktemp('crawl') / 'manba.sqlite3'}"
+    env = scrapy_env(url, fixture_web.registry_path)
+    log = crawl_sources(env)
+    return Crawl(url, env, log, export_lines(env))
+
+
+def labelled(fixture_web: FixtureWeb) -> dict[str, dict[str, Any]]:
+    return {a["url"]: a for a in fixture_web.labels["articles"]}
+
+
+def test_every_labelled_article_is_stored_once(crawl: Crawl, fixture_web: FixtureWeb) -> None:
+    labels = labelled(fixture_web)
+    docs = crawl.documents()
+    assert sum(len(line["documents"]) for line in crawl.lines) == len(docs)
+    assert set(docs) == set(labels), {
+        "missing": sorted(set(labels) - set(docs))[:5],
+        "unexpected": sorted(set(docs) - set(labels))[:5],
+    }
+
+
+def test_stored_fields_match_labels(crawl: Crawl, fixture_web: FixtureWeb) -> None:
+    docs = crawl.documents()
+    for url, label in labelled(fixture_web).items():
+        doc = docs[url]
+        assert doc["site"] == label["site"], url
+        assert doc["title"] == label["title"], url
+        assert datetime.fromisoformat(doc["published_at"]) == datetime.fromisoformat(label["published_at"]), url
+        text = doc["text"]
+        assert text.startswith(label["first_sentence"]), url
+        assert text.rstrip().endswith(label["last_sentence"]), url
+        assert "این مطلب را می پسندید" not in text, url
+
+
+def test_javascript_outlet_text_comes_from_the_browser(crawl: Crawl, fixture_web: FixtureWeb) -> None:
+    docs = crawl.documents()
+    rendered = [a for a in fixture_web.labels["articles"] if a.get("script_only_text")]
+    assert len(rendered) >= 5
+    for label in rendered:
+        with urllib.request.urlopen(label["url"], timeout=10) as response:
+            plain = response.read().decode("utf-8")
+        assert label["script_only_text"] not in plain
+        assert label["script_only_text"] in docs[label["url"]]["text"]
+
+
+def test_robots_txt_is_obeyed(crawl: Crawl) -> None:
+    assert "Forbidden by robots.txt" in crawl.log
+    assert "/admin/" not in "".join(crawl.documents())
+
+
+def test_export_lines_follow_the_design(crawl: Crawl) -> None:
+    assert crawl.lines
+    release_ids = [line["release_id"] for line in crawl.lines]
+    assert len(release_ids) == len(set(release_ids))
+    for line in crawl.lines:
+        assert set(line) == {"release_id", "title", "source", "origin", "documents"}
+        assert isinstance(line["release_id"], int) and line["title"]
+        assert line["source"] is None or isinstance(line["source"], str)
+        if line["origin"] is not None:
+            assert set(line["origin"]) == {"url", "site", "title", "published_at"}
+        assert line["documents"]
+        for doc in line["documents"]:
+            assert set(doc) == {"url", "site", "title", "published_at", "role", "similarity", "text",
+                                "attributions"}
+            assert doc["role"] in ROLES
+            assert doc["text"] and doc["title"]
+            assert datetime.fromisoformat(doc["published_at"]).tzinfo is not None
+            assert isinstance(doc["attributions"], list)
+
+
+def test_ministry_releases_are_origins(crawl: Crawl, fixture_web: FixtureWeb) -> None:
+    docs = crawl.documents()
+    origins = [a for a in fixture_web.labels["articles"] if a["role"] == "origin"]
+    assert len(origins) >= 30
+    for label in origins:
+        assert docs[label["url"]]["role"] == "origin"
+    ministry_lines = [line for line in crawl.lines if line["origin"] is not None]
+    assert len(ministry_lines) == len(origins)
+
+
+def test_csv_export_has_one_row_a_document(crawl: Crawl, tmp_path: Path) -> None:
+    out = tmp_path / "docs.csv"
+    result = run_scrapy("export", "--format", "csv", "-o", str(out), env=crawl.env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == len(crawl.documents())
+    assert {r["url"] for r in rows} == set(crawl.documents())
+
+
+def test_second_crawl_leaves_the_same_rows(crawl: Crawl) -> None:
+    crawl_sources(crawl.env)
+    again = export_lines(crawl.env)
+    assert len(again) == len(crawl.lines)
+    assert crawl.documents().keys() == {d["url"] for line in again for d in line["documents"]}
+    assert [line["release_id"] for line in again] == [line["release_id"] for line in crawl.lines]
+
+
+def test_summary_checks_the_labels(crawl: Crawl, fixture_web: FixtureWeb) -> None:
+    result = run_scrapy("summary", "--labels", str(fixture_web.root / "labels.json"), env=crawl.env)
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    for site in fixture_web.labels["sites"]:
+        if fixture_web.labels["sites"][site]["in_registry"]:
+            assert site in result.stdout
+
+
+def test_urls_spider_stores_given_pages(fixture_web: FixtureWeb, tmp_path: Path) -> None:
+    known = next(a for a in fixture_web.labels["articles"] if a["site"] == "isna")
+    unknown = fixture_web.labels["unregistered"][0]
+    env = scrapy_env(f"sqlite:///{tmp_path / 'urls.sqlite3'}", fixture_web.registry_path)
+    result = run_scrapy("crawl", "urls", "-a", f"urls={known['url']},{unknown['url']}", env=env)
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert "'manba/article/extracted/generic': 1" in result.stderr
+    docs = {d["url"]: d for line in export_lines(env) for d in line["documents"]}
+    assert set(docs) == {known["url"], unknown["url"]}
+    assert docs[known["url"]]["site"] == "isna"
+    assert docs[unknown["url"]]["site"] == fixture_web.labels["sites"]["blog"]["ip"]
+    assert docs[unknown["url"]]["title"] == unknown["title"]
+    assert docs[unknown["url"]]["text"].startswith(unknown["first_sentence"])
+
+
+def test_urls_file_argument(fixture_web: FixtureWeb, tmp_path: Path) -> None:
+    urls = [a["url"] for a in fixture_web.labels["articles"] if a["site"] == "93z"][:3]
+    listing = tmp_path / "urls.txt"
+    listing.write_text("# three outlet pages\n" + "\n".join(urls) + "\n\n", encoding="utf-8")
+    env = scrapy_env(f"sqlite:///{tmp_path / 'file.sqlite3'}", fixture_web.registry_path)
+    result = run_scrapy("crawl", "urls", "-a", f"urls_file={listing}", env=env)
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert {d["url"] for line in export_lines(env) for d in line["documents"]} == set(urls)
