@@ -81,9 +81,9 @@ class Registry:
         best: tuple[int, Source] | None = None
         for source in self.sources.values():
             for known in source.hosts:
-                if host == known or host.endswith("." + known):
-                    if best is None or len(known) > best[0]:
-                        best = (len(known), source)
+                matches = host == known or host.endswith("." + known)
+                if matches and (best is None or len(known) > best[0]):
+                    best = (len(known), source)
         return best[1] if best else None
 
     def enabled(self) -> list[Source]:

@@ -47,6 +47,8 @@ class ArticlePage:
     paragraphs_css: ClassVar[str | None] = None
     date_css: ClassVar[str | None] = None
     author_css: ClassVar[str | None] = None
+    render_wait_css: ClassVar[str | None] = None
+    """For sites rendered in a browser: the element whose presence means the script is done."""
     boilerplate: ClassVar[tuple[str, ...]] = ()
     """Lines starting with one of these end the body (footers, "related news", likes)."""
 
@@ -62,7 +64,8 @@ class ArticlePage:
         href = self.response.css('link[rel="canonical"]::attr(href)').get() or self.response.css(
             'meta[property="og:url"]::attr(content)'
         ).get()
-        return canonical_url(self.response.urljoin(href.strip()) if href and href.strip() else self.response.url)
+        found = self.response.urljoin(href.strip()) if href and href.strip() else self.response.url
+        return canonical_url(found)
 
     def title(self) -> str:
         if self.title_css:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
+from scrapy_playwright.page import PageMethod
 
 from crawler.items import ArticleItem
 from crawler.pages import page_class
@@ -19,14 +20,22 @@ from crawler.registry import Registry, Source, load_registry
 from crawler.text.urls import canonical_url
 
 
-def render_meta(source: Source | None) -> dict[str, Any]:
-    """Request meta sending a page through Chromium, for sources that need a browser only."""
+def render_meta(source: Source | None, *, article: bool = False) -> dict[str, Any]:
+    """Request meta sending a page through Chromium, for sources that need a browser only.
+
+    Article pages wait for the page object's ``render_wait_css`` when it names one, so the
+    DOM is read after the site's script has filled it.
+    """
     if source is None or not source.render:
         return {}
-    return {
+    meta: dict[str, Any] = {
         "playwright": True,
         "playwright_page_goto_kwargs": {"wait_until": "networkidle"},
     }
+    wait_css = page_class(source.page).render_wait_css if article else None
+    if wait_css:
+        meta["playwright_page_methods"] = [PageMethod("wait_for_selector", wait_css, timeout=15_000)]
+    return meta
 
 
 class ManbaSpider(scrapy.Spider):
@@ -47,15 +56,15 @@ class ManbaSpider(scrapy.Spider):
         return scrapy.Request(
             canonical_url(url),
             callback=self.parse_article,
-            meta=render_meta(source),
+            meta=render_meta(source, article=True),
             cb_kwargs={"source_key": source.key if source else None},
         )
 
     def parse_article(self, response: Response, source_key: str | None) -> Iterator[ArticleItem]:
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("manba/skip/not_text")
-            self.logger.warning("not a text page, skipped: %s (%s)", response.url,
-                                response.headers.get("Content-Type", b"").decode("latin-1"))
+            content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+            self.logger.warning("not a text page, skipped: %s (%s)", response.url, content_type)
             return
         source = self.registry.get(source_key) if source_key else self.registry.for_url(response.url)
         site = source.key if source else (urlsplit(response.url).hostname or "unknown")

@@ -1,0 +1,676 @@
+"""Build the fixture web: stories, copies with DESIGN §5 edits, pages, labels, registry.
+
+Everything is drawn from one ``random.Random(seed)``, iterated in fixed orders, so a
+(size, seed, port) triple always produces the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from fixtureweb import corpus as C
+from fixtureweb import templates as T
+from fixtureweb.sites import SITE_IPS, SITES, file_for
+
+TEHRAN = timezone(timedelta(hours=3, minutes=30))
+START = datetime(2024, 3, 24, 0, 0, tzinfo=TEHRAN)
+SPAN_DAYS = 160
+
+OUTLET_SHARE = {"isna": 0.30, "93z": 0.20, "fanavaran": 0.15, "akharin": 0.17, "shahr": 0.18}
+COPY_SHARE = 0.7
+PER_PAGE = {"ict": 10, "isna": 15, "93z": 12, "fanavaran": 10}
+EDIT_ORDER = (
+    "credit",
+    "source_label",
+    "headline",
+    "cut_last",
+    "reorder",
+    "arabic_letters",
+    "no_zwnj",
+    "digits",
+    "boilerplate",
+)
+
+# Probabilities of each edit per copying site.
+STYLE: dict[str, dict[str, float]] = {
+    "isna": {
+        "headline": 0.5,
+        "cut_last": 0.3,
+        "reorder": 0.1,
+        "arabic_letters": 0.0,
+        "no_zwnj": 0.1,
+        "digits": 0.0,
+    },
+    "93z": {
+        "headline": 0.6,
+        "cut_last": 0.5,
+        "reorder": 0.2,
+        "arabic_letters": 0.5,
+        "no_zwnj": 0.8,
+        "digits": 0.3,
+    },
+    "fanavaran": {
+        "headline": 0.5,
+        "cut_last": 0.3,
+        "reorder": 0.3,
+        "arabic_letters": 0.1,
+        "no_zwnj": 0.3,
+        "digits": 0.5,
+    },
+    "akharin": {
+        "headline": 0.7,
+        "cut_last": 0.4,
+        "reorder": 0.2,
+        "arabic_letters": 0.0,
+        "no_zwnj": 0.3,
+        "digits": 0.2,
+    },
+    "shahr": {
+        "headline": 0.5,
+        "cut_last": 0.5,
+        "reorder": 0.3,
+        "arabic_letters": 0.3,
+        "no_zwnj": 0.5,
+        "digits": 0.3,
+    },
+}
+
+MINISTRY_CREDITS = {
+    "isna": (
+        "به گزارش ایسنا به نقل از وزارت ارتباطات و فناوری اطلاعات، ",
+        "به گزارش ایسنا از روابط عمومی وزارت ارتباطات و فناوری اطلاعات، ",
+        "به گزارش ایسنا به نقل از مرکز روابط عمومی و اطلاع‌رسانی وزارت ارتباطات، ",
+        "تهران - ایسنا - به نقل از پایگاه اطلاع‌رسانی وزارت ارتباطات و فناوری اطلاعات، ",
+    ),
+    "93z": (
+        "به گزارش تجهیزات جانبی به نقل از وزارت ارتباطات و فناوری اطلاعات، ",
+        "به گزارش تجهیزات جانبی از وزارت ارتباطات، ",
+    ),
+    "fanavaran": (
+        "به گزارش فناوران به نقل از روابط عمومی وزارت ارتباطات و فناوری اطلاعات، ",
+        "به گزارش فناوران و به نقل از وزارت ارتباطات، ",
+    ),
+    "akharin": ("به گزارش آخرین خبر به نقل از وزارت ارتباطات و فناوری اطلاعات، ",),
+    "shahr": (
+        "به گزارش شهر سخت‌افزار و به نقل از پایگاه اطلاع‌رسانی وزارت ارتباطات و فناوری اطلاعات، ",
+        "به نقل از وزارت ارتباطات و فناوری اطلاعات، ",
+    ),
+}
+AGENCY_CREDITS = {
+    "93z": (
+        "به گزارش تجهیزات جانبی به نقل از ایسنا، ",
+        "به گزارش تجهیزات جانبی به نقل از خبرگزاری دانشجویان ایران (ایسنا)، ",
+    ),
+    "fanavaran": ("به گزارش فناوران به نقل از ایسنا، ",),
+    "akharin": ("به گزارش آخرین خبر به نقل از ایسنا، ",),
+    "shahr": ("به گزارش شهر سخت‌افزار به نقل از ایسنا، ",),
+}
+# Trailing source labels instead of an opening credit (akharin, fanavaran sometimes).
+LABEL_SITES = {"akharin": 0.5, "fanavaran": 0.25}
+LABEL_DESK = {"fanavaran": "فناوران- گروه ارتباطات: "}
+SOURCE_LABEL = {"ict": "منبع: وزارت ارتباطات و فناوری اطلاعات", "isna": "منبع: ایسنا"}
+OWN_OPENINGS = {
+    "isna": ("به گزارش خبرنگار ایسنا، ", "{city} - ایسنا - "),
+    "93z": ("به گزارش تجهیزات جانبی، ", "به گزارش خبرنگار تجهیزات جانبی، "),
+    "fanavaran": ("فناوران- گروه ارتباطات: ", "به گزارش خبرنگار فناوران، "),
+    "akharin": ("به گزارش خبرنگار آخرین خبر، ",),
+    "shahr": ("به گزارش شهر سخت‌افزار، ",),
+}
+
+_SENTENCE_END = re.compile(r"(?<=[.!؟?])\s+")
+
+
+def sentences(body: str) -> list[str]:
+    out: list[str] = []
+    for line in body.split("\n"):
+        out += [s.strip() for s in _SENTENCE_END.split(line) if s.strip()]
+    return out
+
+
+@dataclass
+class Doc:
+    site: str
+    topic: str
+    title: str
+    paragraphs: list[str]
+    published: datetime
+    role: str
+    release: str | None = None
+    origin: Doc | None = None
+    via: Doc | None = None
+    edits: list[str] = field(default_factory=list)
+    core: list[str] = field(default_factory=list)
+    """Paragraphs after structural edits but before credit and spelling edits (hops start here)."""
+    surtitle: str = ""
+    date_digits: str = "fa"
+    number: int = 0
+    path: str = ""
+    script_only_text: str | None = None
+    facts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.surtitle} {self.title}" if self.surtitle else self.title
+
+
+def _paragraphs(rng: random.Random, topic: str, facts: dict[str, str], own: bool = False) -> list[str]:
+    spec = C.TOPICS[topic]
+    body = list(spec["body"])
+    rng.shuffle(body)
+    generic = list(C.OWN if own else C.GENERIC)
+    rng.shuffle(generic)
+    pool = body[:4] + generic[:4] if not own else body[:3] + generic[:5]
+    rng.shuffle(pool)
+    lead = C.fill(rng.choice(spec["leads"]), facts, rng) if not own else C.fill(pool.pop(), facts, rng)
+    out = [lead]
+    quote_at = rng.randint(1, 3)
+
+    def sentence() -> str:
+        text = C.fill(pool.pop(), facts, rng)
+        return rng.choice(C.CONNECTIVES) + text if rng.random() < 0.4 else text
+
+    while pool:
+        take = min(len(pool), rng.choice((1, 2, 2)))
+        out.append(" ".join(sentence() for _ in range(take)))
+        if len(out) == quote_at and not own:
+            q = dict(facts, quote=C.fill(rng.choice(spec["quotes"]), facts, rng))
+            out.append(C.fill(rng.choice(C.QUOTE_LEADS), q, rng))
+    return out
+
+
+def _release_time(rng: random.Random, i: int, n: int) -> datetime:
+    day = START + timedelta(days=i * SPAN_DAYS / n)
+    return day.replace(hour=rng.randint(8, 19), minute=rng.randint(0, 59))
+
+
+def _own_time(rng: random.Random) -> datetime:
+    day = START + timedelta(days=rng.randint(0, SPAN_DAYS))
+    return day.replace(hour=rng.randint(7, 22), minute=rng.randint(0, 59))
+
+
+def _spell(text: str, edits: list[str], digits: str) -> str:
+    if "arabic_letters" in edits:
+        text = C.arabic_letters(text)
+    if "no_zwnj" in edits:
+        text = C.no_zwnj(text)
+    if "digits" in edits:
+        text = C.arabic_digits(text) if digits == "ar" else C.latin_digits(text)
+    return text
+
+
+def make_release(rng: random.Random, i: int, n: int) -> Doc:
+    topic = list(C.TOPICS)[i % len(C.TOPICS)] if i < len(C.TOPICS) else rng.choice(list(C.TOPICS))
+    facts = C.make_facts(rng, topic)
+    title = C.fill(rng.choice(C.TOPICS[topic]["titles"]), facts, rng)
+    body = [*_paragraphs(rng, topic, facts), C.PR_OFFICE]
+    doc = Doc(
+        "ict", topic, title, body, _release_time(rng, i, n), "origin", release=f"R{i + 1:03d}", facts=facts
+    )
+    doc.core = list(body)
+    return doc
+
+
+def make_copy(rng: random.Random, site: str, origin: Doc, via: Doc | None) -> Doc:
+    style = STYLE[site]
+    edits = [name for name, p in style.items() if rng.random() < p]
+    source = via if via is not None else origin
+    core = [p for p in source.core if p != C.PR_OFFICE] if rng.random() < 0.8 or via else list(source.core)
+    if via is not None:
+        edits += [x for x in via.edits if x in ("cut_last", "reorder") and x not in edits]
+    if "cut_last" in edits and (via is None or "cut_last" not in via.edits):
+        if len(core) > 4:
+            core = core[:-1]
+        else:
+            edits.remove("cut_last")
+    if "reorder" in edits and (via is None or "reorder" not in via.edits):
+        if len(core) >= 4:
+            a, b = rng.sample(range(1, len(core)), 2)
+            core[a], core[b] = core[b], core[a]
+        else:
+            edits.remove("reorder")
+    body = list(core)
+    upstream = "isna" if via is not None else "ict"
+    if site in LABEL_SITES and rng.random() < LABEL_SITES[site]:
+        body[0] = LABEL_DESK.get(site, "") + body[0]
+        body.append(SOURCE_LABEL[upstream])
+        edits.append("source_label")
+    else:
+        credits = AGENCY_CREDITS[site] if via is not None else MINISTRY_CREDITS[site]
+        body[0] = rng.choice(credits) + body[0]
+        edits.append("credit")
+    if "headline" in edits:
+        choices = [
+            t for t in C.TOPICS[origin.topic]["titles"] if C.fill(t, origin.facts, rng) != origin.title
+        ]
+        title = C.fill(rng.choice(choices), origin.facts, rng)
+        if ":" not in title:
+            title = rng.choice(C.HEADLINE_PREFIXES) + title
+    else:
+        title = source.title
+    if site == "93z":
+        edits.append("boilerplate")
+    digits = "ar" if site in ("93z", "shahr") else "latin"
+    body = [_spell(p, edits, digits) for p in body]
+    title = _spell(title, edits, digits)
+    hop_delay = rng.randint(10, 300) if via is not None else rng.randint(15, 900)
+    published = source.published + timedelta(minutes=hop_delay)
+    edits = [x for x in EDIT_ORDER if x in edits]
+    doc = Doc(
+        site,
+        origin.topic,
+        title,
+        body,
+        published,
+        "copy",
+        release=origin.release,
+        origin=origin,
+        via=via,
+        edits=edits,
+        core=core,
+        facts=origin.facts,
+    )
+    if site == "93z" and rng.random() < 0.3:
+        doc.surtitle = _spell(C.fill(rng.choice(C.SURTITLES), origin.facts, rng), edits, digits)
+    return doc
+
+
+def make_own(rng: random.Random, site: str) -> Doc:
+    topic = rng.choice(list(C.TOPICS))
+    facts = C.make_facts(rng, topic)
+    title = C.fill(rng.choice(C.OWN_TITLES), facts, rng)
+    body = _paragraphs(rng, topic, facts, own=True)
+    body[0] = C.fill(rng.choice(OWN_OPENINGS[site]), facts, rng) + body[0]
+    edits: list[str] = []
+    if site == "93z":
+        if rng.random() < 0.5:
+            edits.append("no_zwnj")
+        if rng.random() < 0.3:
+            edits.append("arabic_letters")
+        body = [_spell(p, edits, "ar") for p in body]
+        title = _spell(title, edits, "ar")
+    return Doc(site, topic, title, body, _own_time(rng), "own", facts=facts)
+
+
+def make_blog(rng: random.Random, i: int) -> Doc:
+    doc = make_own(rng, "shahr")
+    body = [p.replace("به گزارش شهر سخت‌افزار، ", "") for p in doc.paragraphs]
+    body[0] = "چند روز پیش یکی از خوانندگان وبلاگ درباره این موضوع از من پرسید. " + body[0]
+    return Doc(
+        "blog",
+        doc.topic,
+        f"یادداشت شماره {C.fa_digits(i + 1)}: {doc.title}",
+        body,
+        doc.published,
+        "own",
+        facts=doc.facts,
+    )
+
+
+# --------------------------------------------------------------- paths ---
+def _assign_paths(docs: list[Doc]) -> None:
+    by_site: dict[str, list[Doc]] = {}
+    for d in docs:
+        by_site.setdefault(d.site, []).append(d)
+    for site, items in by_site.items():
+        items.sort(key=lambda d: (d.published, d.title))
+        for k, d in enumerate(items):
+            if site == "ict":
+                d.number = 21000 + k * 3
+                d.path = f"/fa/{'newsagency' if k % 7 == 3 else 'news'}/{d.number}/"
+            elif site == "isna":
+                j = T.jalali(d.published)
+                d.number = int(f"{j.year}{j.month:02d}{j.day:02d}{k:05d}")
+                d.path = f"/news/{d.number}/"
+            elif site == "93z":
+                d.number = 5000 + k
+                d.path = f"/post/{d.number}/"
+            elif site == "fanavaran":
+                d.number = 300 + k
+                d.path = f"/article/{d.number}/"
+            elif site == "akharin":
+                d.number = 880000 + k * 11
+                d.path = f"/khabar/{d.number}.html"
+            elif site == "shahr":
+                d.number = 12000 + k
+                d.path = f"/n/{d.number}/"
+            else:
+                d.number = k + 1
+                d.path = f"/posts/{d.number}-yaddasht/"
+
+
+# --------------------------------------------------------------- build ---
+@dataclass
+class FixtureWeb:
+    root: Path
+    port: int
+    labels: dict[str, Any]
+    registry_path: Path
+
+    def base_url(self, site: str) -> str:
+        return f"http://{SITE_IPS[site]}:{self.port}"
+
+
+class _Writer:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.made: set[Path] = set()
+
+    def write(self, site: str, url_path: str, text: str) -> None:
+        target = self.root / site / file_for(url_path)
+        if target.parent not in self.made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(target.parent)
+        target.write_bytes(text.encode("utf-8"))
+
+
+def plan(size: int, seed: int) -> list[Doc]:
+    """All article documents (no HTML yet), paths assigned."""
+    rng = random.Random(seed)
+    n_rel = max(30, round(size * 0.2))
+    n_other = max(120, size - n_rel)
+    releases = [make_release(rng, i, n_rel) for i in range(n_rel)]
+    docs: list[Doc] = list(releases)
+    isna_copies: dict[str, Doc] = {}
+    for site, share in OUTLET_SHARE.items():
+        count = max(1, round(n_other * share))
+        n_copies = round(count * COPY_SHARE)
+        copied: set[str] = set()
+        for _ in range(n_copies):
+            origin = rng.choice(releases)
+            while origin.release in copied and len(copied) < len(releases):
+                origin = rng.choice(releases)
+            copied.add(str(origin.release))
+            via = isna_copies.get(str(origin.release)) if site != "isna" else None
+            if via is not None and rng.random() >= 0.35:
+                via = None
+            doc = make_copy(rng, site, origin, via)
+            if site == "isna":
+                isna_copies[str(origin.release)] = doc
+            docs.append(doc)
+        docs += [make_own(rng, site) for _ in range(count - n_copies)]
+    docs += [make_blog(rng, i) for i in range(5)]
+    for d in docs:
+        if d.site == "93z":
+            d.date_digits = "ar" if rng.random() < 0.5 else "fa"
+    _assign_paths(docs)
+    for d in docs:
+        if d.site == "fanavaran" and len(d.paragraphs) > 1:
+            d.script_only_text = sentences(d.paragraphs[1])[0]
+    return docs
+
+
+def _page(d: Doc, related: list[tuple[str, str]]) -> T.Page:
+    return T.Page(
+        site=d.site,
+        path=d.path,
+        title=d.title,
+        paragraphs=d.paragraphs,
+        published=d.published,
+        topic=C.TOPIC_FA[d.topic],
+        surtitle=d.surtitle,
+        number=d.number,
+        date_digits=d.date_digits,
+        related=related,
+    )
+
+
+def _label(d: Doc, base: str) -> dict[str, Any]:
+    chain: list[dict[str, str]] = []
+    if d.role == "copy":
+        for key in ("isna", "ict") if d.via is not None else ("ict",):
+            chain.append({"source": key, "name": SITES[key].name, "kind": SITES[key].kind})
+    body = "\n".join(d.paragraphs)
+    sents = sentences(body)
+    label: dict[str, Any] = {
+        "url": base + d.path,
+        "site": d.site,
+        "title": d.full_title,
+        "published_at": d.published.isoformat(),
+        "role": d.role,
+        "release": d.release,
+        "copy_of": None,  # filled by _labels, which knows the ministry's base URL
+        "edits": list(d.edits),
+        "attribution": chain,
+        "first_sentence": sents[0],
+        "last_sentence": sents[-1],
+    }
+    if d.script_only_text is not None:
+        label["script_only_text"] = d.script_only_text
+    return label
+
+
+def _listing_pages(
+    site: str, items: list[Doc], base: str, w: _Writer, render: Any, first: str, nth: Any, admin: str
+) -> int:
+    per = PER_PAGE[site]
+    pages = max(1, math.ceil(len(items) / per))
+    hrefs = [first] + [nth(n) for n in range(2, pages + 1)]
+    for n in range(1, pages + 1):
+        chunk = [_page(d, []) for d in items[(n - 1) * per : n * per]]
+        w.write(site, hrefs[n - 1], render(chunk, pages, n, hrefs, base, admin=admin if n == 1 else None))
+    return pages
+
+
+def build(out_dir: Path, *, port: int, size: int = 200, seed: int = 1405) -> FixtureWeb:
+    """Write every site under ``out_dir/<site>/`` plus labels.json and sources.toml."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    docs = plan(size, seed)
+    bases = {site: f"http://{ip}:{port}" for site, ip in SITE_IPS.items()}
+    w = _Writer(out_dir)
+    by_site: dict[str, list[Doc]] = {s: [] for s in SITE_IPS}
+    for d in docs:
+        by_site[d.site].append(d)
+    for items in by_site.values():
+        items.sort(key=lambda d: (d.published, d.number), reverse=True)
+
+    renderers = {
+        "ict": T.ict_article,
+        "isna": T.isna_article,
+        "93z": T.z93_article,
+        "fanavaran": T.fanavaran_article,
+        "akharin": T.akharin_article,
+        "shahr": T.shahr_article,
+        "blog": T.blog_article,
+    }
+    for site, items in by_site.items():
+        base = bases[site]
+        by_topic: dict[str, list[Doc]] = {}
+        for d in items:
+            by_topic.setdefault(d.topic, []).append(d)
+        for d in items:
+            same = by_topic[d.topic]
+            at = same.index(d)
+            related = [(x.path, x.full_title) for x in (same[at + 1 : at + 4] or same[:3]) if x is not d][:3]
+            page = _page(d, related)
+            w.write(site, d.path, renderers[site](page, base))
+            if site == "fanavaran":
+                w.write(site, f"/api/articles/{d.number}.json", T.fanavaran_json(page))
+        w.write(site, "/robots.txt", T.robots(bases[site] + "/sitemap.xml" if site == "shahr" else None))
+
+    max_pages: dict[str, int] = {}
+    # ict: listing, search index, rss, home
+    ict = by_site["ict"]
+    max_pages["ict"] = _listing_pages(
+        "ict",
+        ict,
+        bases["ict"],
+        w,
+        T.ict_listing,
+        "/fa/news",
+        lambda n: f"/fa/news?page={n}",
+        "/admin/fa/news/99999/",
+    )
+    w.write("ict", "/fa/news/rss", T.ict_rss([_page(d, []) for d in ict[:50]], bases["ict"]))
+    index = [
+        {"path": d.path, "title": d.title, "date": d.published.isoformat(), "text": "\n".join(d.paragraphs)}
+        for d in ict
+    ]
+    w.write("ict", "/fa/search/_search.json", json.dumps(index, ensure_ascii=False) + "\n")
+    w.write(
+        "ict", "/", T.simple_index("وزارت ارتباطات و فناوری اطلاعات", [("/fa/news", "اخبار")], bases["ict"])
+    )
+    w.write(
+        "ict",
+        "/fa/",
+        T.simple_index("وزارت ارتباطات و فناوری اطلاعات", [("/fa/news", "اخبار")], bases["ict"]),
+    )
+    w.write("ict", "/admin/fa/news/99999/", T.draft("پیش‌نویس خبر منتشرنشده", bases["ict"]))
+    # isna
+    max_pages["isna"] = _listing_pages(
+        "isna",
+        by_site["isna"],
+        bases["isna"],
+        w,
+        T.isna_listing,
+        "/fa/service/ict",
+        lambda n: f"/fa/service/ict?page={n}",
+        "/admin/news/1/",
+    )
+    w.write("isna", "/admin/news/1/", T.draft("پیش‌نویس خبر", bases["isna"]))
+    w.write("isna", "/", T.simple_index("ایسنا", [("/fa/service/ict", "فناوری اطلاعات")], bases["isna"]))
+    # 93z
+    max_pages["93z"] = _listing_pages(
+        "93z",
+        by_site["93z"],
+        bases["93z"],
+        w,
+        T.z93_listing,
+        "/category/news/",
+        lambda n: f"/category/news/page/{n}/",
+        "/admin/post/1/",
+    )
+    w.write("93z", "/admin/post/1/", T.draft("پیش‌نویس", bases["93z"]))
+    w.write("93z", "/", T.simple_index("تجهیزات جانبی", [("/category/news/", "اخبار")], bases["93z"]))
+    # fanavaran
+    max_pages["fanavaran"] = _listing_pages(
+        "fanavaran",
+        by_site["fanavaran"],
+        bases["fanavaran"],
+        w,
+        T.fanavaran_listing,
+        "/latest",
+        lambda n: f"/latest?page={n}",
+        "/admin/article/1/",
+    )
+    w.write("fanavaran", "/admin/article/1/", T.draft("پیش‌نویس", bases["fanavaran"]))
+    w.write("fanavaran", "/static/reader.js", T.FANAVARAN_JS)
+    w.write("fanavaran", "/", T.simple_index("فناوران", [("/latest", "تازه‌ها")], bases["fanavaran"]))
+    # akharin
+    ak = [_page(d, []) for d in by_site["akharin"]]
+    w.write("akharin", "/rss.xml", T.akharin_rss(ak, bases["akharin"]))
+    w.write(
+        "akharin", "/", T.simple_index("آخرین خبر", [(p.path, p.title) for p in ak[:20]], bases["akharin"])
+    )
+    # shahr
+    sh = [_page(d, []) for d in by_site["shahr"]]
+    w.write("shahr", "/sitemap.xml", T.sitemap(sh, bases["shahr"]))
+    w.write(
+        "shahr", "/", T.simple_index("شهر سخت‌افزار", [(p.path, p.title) for p in sh[:20]], bases["shahr"])
+    )
+    # blog
+    bl = by_site["blog"]
+    w.write(
+        "blog", "/", T.simple_index("یادداشت‌های یک شبکه‌کار", [(d.path, d.title) for d in bl], bases["blog"])
+    )
+
+    labels = _labels(docs, bases, size, seed, port)
+    (out_dir / "labels.json").write_text(
+        json.dumps(labels, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    registry_path = out_dir / "sources.toml"
+    registry_path.write_text(registry_toml(bases, max_pages), encoding="utf-8")
+    return FixtureWeb(root=out_dir, port=port, labels=labels, registry_path=registry_path)
+
+
+def _labels(docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: int) -> dict[str, Any]:
+    order = list(SITE_IPS)
+    ranked = sorted(docs, key=lambda d: (order.index(d.site), d.number))
+    articles: list[dict[str, Any]] = []
+    unregistered: list[dict[str, Any]] = []
+    for d in ranked:
+        label = _label(d, bases[d.site])
+        label["copy_of"] = bases["ict"] + d.origin.path if d.origin is not None else None
+        (articles if SITES[d.site].in_registry else unregistered).append(label)
+    return {
+        "generator": {"size": size, "seed": seed, "port": port},
+        "sites": {
+            key: {
+                "ip": SITE_IPS[key],
+                "base_url": bases[key],
+                "kind": info.kind,
+                "in_registry": info.in_registry,
+                "render": info.render,
+            }
+            for key, info in SITES.items()
+        },
+        "articles": articles,
+        "unregistered": unregistered,
+        "disallowed": [
+            bases["ict"] + "/admin/fa/news/99999/",
+            bases["isna"] + "/admin/news/1/",
+            bases["93z"] + "/admin/post/1/",
+            bases["fanavaran"] + "/admin/article/1/",
+        ],
+    }
+
+
+def _toml_list(values: list[str]) -> str:
+    return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in values) + "]"
+
+
+def registry_toml(bases: dict[str, str], max_pages: dict[str, int]) -> str:
+    """The demo registry: the fixture sites, with the real port in every URL."""
+    starts: dict[str, dict[str, list[str]]] = {
+        "ict": {"listings": [bases["ict"] + "/fa/news"]},
+        "isna": {"listings": [bases["isna"] + "/fa/service/ict"]},
+        "93z": {"listings": [bases["93z"] + "/category/news/"]},
+        "fanavaran": {"listings": [bases["fanavaran"] + "/latest"]},
+        "akharin": {"feeds": [bases["akharin"] + "/rss.xml"]},
+        "shahr": {"sitemaps": [bases["shahr"] + "/sitemap.xml"]},
+    }
+    patterns = {
+        "ict": r"/fa/(news|newsagency)/\d+/?$",
+        "isna": r"/news/\d+/?$",
+        "93z": r"/post/\d+/?$",
+        "fanavaran": r"/article/\d+/?$",
+        "akharin": r"/khabar/\d+\.html$",
+        "shahr": r"/n/\d+/?$",
+    }
+    out = [
+        "# Demo registry for the generated fixture web (written by fixtureweb.build; do not edit).",
+        "",
+    ]
+    for key, info in SITES.items():
+        if not info.in_registry:
+            continue
+        host = SITE_IPS[key]
+        out += [
+            f'[sources."{key}"]' if not key.isidentifier() else f"[sources.{key}]",
+            f'kind = "{info.kind}"',
+            f"names = {_toml_list(list(info.names))}",
+            f'hosts = ["{host}"]',
+            f'page = "{info.page}"',
+            f"render = {'true' if info.render else 'false'}",
+        ]
+        for field_name, urls in starts[key].items():
+            out.append(f"{field_name} = {_toml_list(urls)}")
+        out.append(f"article_pattern = {json.dumps(patterns[key])}")
+        if key in max_pages:
+            out.append(f"max_listing_pages = {max_pages[key] + 1}")
+        if key == "ict":
+            out += [
+                "",
+                "[sources.ict.origin]",
+                f'search = "{bases["ict"]}/fa/search?q={{query}}"',
+                f"listings = {_toml_list([bases['ict'] + '/fa/news'])}",
+            ]
+        out.append("")
+    return "\n".join(out)

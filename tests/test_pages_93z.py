@@ -1,0 +1,83 @@
+"""«تجهیزات جانبی» (93z), the seed's outlet: generated page and the real seed (tests/fixtures/93z/)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from scrapy.http import HtmlResponse
+
+from crawler.items import ArticleItem
+from crawler.pages import listing_class, page_class
+
+FIXTURES = Path(__file__).parent / "fixtures" / "93z"
+FOOTER = ("این مطلب را می پسندید", "(1)", "(0)", "تازه ترین مطالب مرتبط", "نظرات بینندگان")
+
+
+def load(name: str) -> dict[str, str]:
+    data: dict[str, str] = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return data
+
+
+def extract(html: str, url: str) -> ArticleItem:
+    response = HtmlResponse(url=url, body=(FIXTURES / html).read_bytes(), encoding="utf-8")
+    return page_class("93z")(response, "93z").to_item()
+
+
+EXPECTED = load("expected.json")
+SEED = load("seed.expected.json")
+
+
+@pytest.fixture(scope="module")
+def item() -> ArticleItem:
+    return extract("article.html", EXPECTED["url"])
+
+
+@pytest.fixture(scope="module")
+def seed() -> ArticleItem:
+    return extract("seed.html", SEED["url"])
+
+
+def test_title_keeps_arabic_letters(item: ArticleItem) -> None:
+    assert item.title == EXPECTED["title"]
+
+
+def test_arabic_indic_date(item: ArticleItem) -> None:
+    assert item.published_at == datetime.fromisoformat(EXPECTED["published_at"])
+
+
+def test_body(item: ArticleItem) -> None:
+    assert item.body.startswith(EXPECTED["first_sentence"])
+    assert item.body.endswith(EXPECTED["last_sentence"])
+    for noise in FOOTER:
+        assert noise not in item.body
+    assert item.canonical_url == EXPECTED["canonical_url"]
+
+
+def test_seed_title_joins_surtitle_and_title(seed: ArticleItem) -> None:
+    assert seed.title == SEED["title"]
+    assert "اسكاپ" in seed.title  # Arabic kaf, as published
+
+
+def test_seed_body(seed: ArticleItem) -> None:
+    assert seed.body.startswith(SEED["first_sentence"])
+    assert seed.body.endswith(SEED["last_sentence"])
+    assert len(seed.body.splitlines()) == SEED["paragraphs"]
+    assert "این مطلب را می پسندید" not in seed.body
+    assert "تازه ترین مطالب مرتبط" not in seed.body
+    assert "می شود" in seed.body  # spelling kept as published (no ZWNJ)
+
+
+def test_seed_date_and_url(seed: ArticleItem) -> None:
+    assert seed.published_at == datetime.fromisoformat(SEED["published_at"])
+    assert seed.canonical_url == SEED["canonical_url"]
+
+
+def test_listing_uses_guillemet_next_link() -> None:
+    url = "http://127.0.0.4:8765/category/news/"
+    response = HtmlResponse(url=url, body=(FIXTURES / "listing.html").read_bytes(), encoding="utf-8")
+    listing = listing_class("93z")(response, r"/post/\d+/?$")
+    assert len(listing.article_urls()) == 13  # 12 posts and the robots-forbidden edit link
+    assert listing.next_page() == "http://127.0.0.4:8765/category/news/page/2/"
