@@ -45,7 +45,8 @@ def test_environment_variable_selects_the_registry(tmp_path: Path, monkeypatch: 
         ("", "no [sources.<key>]"),
         ("[sources.x]\nkind = 'blog'\nnames = ['a']\nhosts = ['a.test']\n", "kind must be one of"),
         ("[sources.x]\nkind = 'outlet'\nnames = []\nhosts = ['a.test']\n", "must not be empty"),
-        ("[sources.x]\nkind = 'outlet'\nnames = ['a']\nhosts = ['a.test']\nlisting = ['u']\n", "unknown field"),
+        ("[sources.x]\nkind = 'outlet'\nnames = ['a']\nhosts = ['a.test']\nlisting = ['u']\n",
+         "unknown field"),
         ("[sources.x\n", "not valid TOML"),
     ],
 )

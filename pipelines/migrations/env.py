@@ -9,7 +9,7 @@ variable, and ``sqlite:///data/manba.sqlite3``.
 from __future__ import annotations
 
 from logging.config import fileConfig
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy import Connection, text
@@ -32,7 +32,7 @@ def _url() -> str:
     return x_url or config.get_main_option("sqlalchemy.url") or database_url_from_env()
 
 
-def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False

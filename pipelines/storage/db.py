@@ -49,8 +49,15 @@ def database_url_from_env(default: str = DEFAULT_DATABASE_URL) -> str:
     return os.environ.get(ENV_VAR) or default
 
 
-def make_engine(url: str | URL = DEFAULT_DATABASE_URL, *, create_dir: bool = True, **kwargs: Any) -> Engine:
-    """An engine for ``url``. With ``create_dir`` the directory of a SQLite file is created."""
+def make_engine(
+    url: str | URL = DEFAULT_DATABASE_URL, *, create_dir: bool = True, reader: bool = False, **kwargs: Any
+) -> Engine:
+    """An engine for ``url``. With ``create_dir`` the directory of a SQLite file is created.
+
+    A ``reader`` engine is for long read-only work (export): on SQLite its
+    transactions are plain deferred ``BEGIN`` (a WAL snapshot that never blocks the
+    crawler's writes); on PostgreSQL they run at REPEATABLE READ, also one snapshot.
+    """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(parsed)
@@ -58,13 +65,15 @@ def make_engine(url: str | URL = DEFAULT_DATABASE_URL, *, create_dir: bool = Tru
             path.parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
         engine = create_engine(parsed, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, begin="BEGIN" if reader else "BEGIN IMMEDIATE")
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if reader:
+        kwargs.setdefault("isolation_level", "REPEATABLE READ")
     return create_engine(parsed, **kwargs)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, begin: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from pysqlite (see module docstring).
@@ -81,7 +90,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(begin)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -13,7 +13,7 @@ near-duplicate search is a lookup rather than a scan).
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -76,7 +76,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+    }
 
 
 class TimestampMixin:
@@ -124,9 +128,7 @@ class Release(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
-    source_id: Mapped[int | None] = mapped_column(
-        ForeignKey("sources.id", ondelete="SET NULL"), index=True
-    )
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
     # documents.release_id points back here, hence use_alter: the cycle is closed
     # by an ALTER after both tables exist.
     origin_document_id: Mapped[int | None] = mapped_column(
@@ -149,9 +151,7 @@ class Document(TimestampMixin, Base):
     url: Mapped[str] = mapped_column(Text)
     site: Mapped[str] = mapped_column(String(255))
     """Registry key, or the host name for a host the registry does not know."""
-    source_id: Mapped[int | None] = mapped_column(
-        ForeignKey("sources.id", ondelete="SET NULL"), index=True
-    )
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
     release_id: Mapped[int] = mapped_column(ForeignKey("releases.id", ondelete="RESTRICT"), index=True)
     role: Mapped[str] = mapped_column(String(8))
     similarity: Mapped[float | None] = mapped_column(Float)

@@ -1,0 +1,148 @@
+"""What the last crawl did, and how the store compares with ground-truth labels.
+
+Plain functions over a Session returning plain data; ``scrapy summary`` prints them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy.orm import Session
+
+from pipelines.storage.models import CrawlRun, Document
+
+DROP_PREFIX = "manba/drop/"
+
+
+@dataclass
+class RunSummary:
+    id: int
+    spider: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    finish_reason: str | None
+    pages_fetched: int
+    items_scraped: int
+    drops: dict[str, int]
+    errors: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _int(stats: dict[str, Any], key: str) -> int:
+    value = stats.get(key, 0)
+    return value if isinstance(value, int) else 0
+
+
+def last_run(session: Session) -> RunSummary | None:
+    run = session.scalar(select(CrawlRun).order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(1))
+    if run is None:
+        return None
+    stats = run.stats or {}
+    drops = {k.removeprefix(DROP_PREFIX): _int(stats, k) for k in sorted(stats) if k.startswith(DROP_PREFIX)}
+    return RunSummary(
+        id=run.id,
+        spider=run.spider,
+        status=run.status,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        finish_reason=run.finish_reason,
+        pages_fetched=_int(stats, "downloader/response_count"),
+        items_scraped=_int(stats, "item_scraped_count"),
+        drops=drops,
+        errors=_int(stats, "log_count/ERROR"),
+        created=_int(stats, "manba/store/created"),
+        updated=_int(stats, "manba/store/updated"),
+        unchanged=_int(stats, "manba/store/unchanged"),
+    )
+
+
+def documents_per_site(session: Session, run_id: int | None = None) -> dict[str, tuple[int, int]]:
+    """site → (documents stored, of which last written by crawl run ``run_id``)."""
+    written: ColumnElement[int] = (
+        func.count(Document.id).filter(Document.crawl_run_id == run_id) if run_id is not None else literal(0)
+    )
+    rows = session.execute(
+        select(Document.site, func.count(Document.id), written)
+        .group_by(Document.site)
+        .order_by(Document.site)
+    ).tuples()
+    return {site: (total, by_run) for site, total, by_run in rows}
+
+
+@dataclass
+class LabelReport:
+    labelled: int = 0
+    stored: int = 0
+    per_site: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """site → (labelled, of which stored)."""
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    """(site, url) of labelled articles not in the store."""
+    date_mismatches: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    """(url, labelled date, stored date)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.date_mismatches
+
+
+def load_labels(path: str | Path) -> list[dict[str, Any]]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    articles = data.get("articles") if isinstance(data, dict) else None
+    if not isinstance(articles, list) or not all(isinstance(a, dict) and "url" in a for a in articles):
+        raise ValueError(f'{path}: expected {{"articles": [{{"url": ..., ...}}, ...]}}')
+    return articles
+
+
+def dates_match(label: str | None, stored: datetime | None) -> bool:
+    """Whether a labelled date agrees with the stored one (``stored`` in the page's own offset).
+
+    A full timestamp with an offset is compared as an instant; one without an
+    offset as wall-clock time on the page; a bare date by calendar day.
+    """
+    if label is None or stored is None:
+        return label is None and stored is None
+    if len(label) == 10:
+        return date.fromisoformat(label) == stored.date()
+    expected = datetime.fromisoformat(label)
+    if expected.tzinfo is None:
+        return expected.replace(microsecond=0) == stored.replace(tzinfo=None, microsecond=0)
+    return expected.replace(microsecond=0) == stored.replace(microsecond=0)
+
+
+def compare_labels(session: Session, articles: list[dict[str, Any]]) -> LabelReport:
+    report = LabelReport(labelled=len(articles))
+    urls = [str(a["url"]) for a in articles]
+    stored: dict[str, Document] = {}
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        for row in session.scalars(select(Document).where(Document.canonical_url.in_(chunk))):
+            stored[row.canonical_url] = row
+    labelled_sites: Counter[str] = Counter()
+    stored_sites: Counter[str] = Counter()
+    for article in articles:
+        url, site = str(article["url"]), str(article.get("site") or "?")
+        labelled_sites[site] += 1
+        doc = stored.get(url)
+        if doc is None:
+            report.missing.append((site, url))
+            continue
+        report.stored += 1
+        stored_sites[site] += 1
+        if "published_at" in article:
+            label_date = article["published_at"]
+            local = doc.published_local()
+            if not dates_match(label_date, local):
+                report.date_mismatches.append(
+                    (url, label_date, local.isoformat() if local is not None else None)
+                )
+    report.per_site = {s: (labelled_sites[s], stored_sites[s]) for s in sorted(labelled_sites)}
+    return report

@@ -1,0 +1,71 @@
+"""Drop items no later stage can use, before anything is stored."""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from typing import Any, Self
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.statscollectors import StatsCollector
+
+DEFAULT_MIN_BODY_CHARS = 40
+
+
+def strip_nul(value: Any) -> Any:
+    """``value`` without NUL characters (PostgreSQL refuses them in text)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: strip_nul(v) for k, v in value.items()}
+    return value
+
+
+def drop_reason(title: str | None, body: str | None, min_body_chars: int) -> str | None:
+    if not title or not title.strip():
+        return "no_title"
+    if not body or len(body.strip()) < min_body_chars:
+        return "no_body"
+    return None
+
+
+class ValidatePipeline:
+    """Strip NUL characters from every text field; drop items without a title or a body.
+
+    Settings: ``MANBA_VALIDATE_ENABLED`` (default on), ``MANBA_MIN_BODY_CHARS``
+    (default 40). Stats: ``manba/drop/<reason>``.
+    """
+
+    def __init__(self, min_body_chars: int = DEFAULT_MIN_BODY_CHARS, stats: StatsCollector | None = None):
+        self.min_body_chars = min_body_chars
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("MANBA_VALIDATE_ENABLED", True):
+            raise NotConfigured("MANBA_VALIDATE_ENABLED is off")
+        min_body = settings.getint("MANBA_MIN_BODY_CHARS", DEFAULT_MIN_BODY_CHARS)
+        if min_body < 0:
+            raise NotConfigured(f"MANBA_MIN_BODY_CHARS must not be negative, not {min_body}")
+        return cls(min_body_chars=min_body, stats=crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        names = [f.name for f in fields(item)] if is_dataclass(item) else list(adapter.keys())
+        for name in names:
+            value = adapter.get(name)
+            cleaned = strip_nul(value)
+            if cleaned != value:
+                adapter[name] = cleaned
+                self._inc("manba/validate/nul_stripped")
+        reason = drop_reason(adapter.get("title"), adapter.get("body"), self.min_body_chars)
+        if reason is not None:
+            self._inc(f"manba/drop/{reason}")
+            raise DropItem(reason)
+        return item
+
+    def _inc(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key)

@@ -1,0 +1,185 @@
+"""`scrapy export` and `scrapy summary`, run as a user runs them (subprocess in the project)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.registry import load_registry
+from pipelines.storage.db import make_engine, make_sessionmaker
+from pipelines.storage.migrate import upgrade_to_head
+from pipelines.storage.testing import article, write_registry
+from pipelines.storage.write import finish_run, start_run, store_document, sync_sources
+
+REPO = Path(__file__).resolve().parents[1]
+SCRAPY = str(Path(sys.executable).with_name("scrapy"))
+
+ITEMS = [
+    (article(1, site="ict", canonical_url="https://www.ict.gov.ir/fa/news/1/"), "ict", "origin"),
+    (article(2, site="isna", canonical_url="https://www.isna.ir/news/2/"), "isna", "own"),
+    (article(3, site="isna", canonical_url="https://www.isna.ir/news/3/"), "isna", "own"),
+]
+
+
+def scrapy(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MANBA_", "SCRAPY_"))}
+    env.update(MANBA_DATABASE_URL=database_url, PYTHONPATH=str(REPO), PYTHONIOENCODING="ascii")
+    return subprocess.run(
+        [SCRAPY, *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    root = tmp_path_factory.mktemp("commands")
+    url = f"sqlite:///{root / 'manba.sqlite3'}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    with sessions.begin() as session:
+        sync_sources(session, load_registry(write_registry(root / "sources.toml")))
+        run_id = start_run(session, "sources")
+        for item, key, role in ITEMS:
+            store_document(session, item, run_id=run_id, source_key=key, role=role)
+        stats = {
+            "start_time": datetime(2024, 9, 4, tzinfo=UTC),
+            "downloader/response_count": 17,
+            "item_scraped_count": 3,
+            "item_dropped_count": 2,
+            "manba/drop/no_body": 2,
+            "manba/store/created": 3,
+            "log_count/ERROR": 0,
+        }
+        finish_run(session, run_id, "finished", stats)
+    engine.dispose()
+    return url
+
+
+def labels_file(tmp_path: Path, articles: list[dict[str, Any]]) -> str:
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps({"articles": articles}, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def label(item_index: int, **overrides: Any) -> dict[str, Any]:
+    item = ITEMS[item_index][0]
+    value = {
+        "url": item.canonical_url,
+        "site": item.site,
+        "title": item.title,
+        "published_at": item.published_at.isoformat() if item.published_at else None,
+    }
+    value.update(overrides)
+    return value
+
+
+def test_commands_are_listed(store_url: str) -> None:
+    result = scrapy(store_url)
+    assert "export" in result.stdout and "summary" in result.stdout
+
+
+def test_export_writes_json_lines_to_stdout(store_url: str) -> None:
+    result = scrapy(store_url, "export")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == len(ITEMS)
+    assert "افتتاح" in result.stdout  # UTF-8, not \u escapes, even with an ASCII locale
+    urls = {doc["url"] for line in lines for doc in line["documents"]}
+    assert urls == {item.canonical_url for item, _, _ in ITEMS}
+    ict = next(line for line in lines if line["source"] == "ict")
+    assert ict["origin"]["url"] == "https://www.ict.gov.ir/fa/news/1/"
+
+
+@pytest.mark.parametrize("args", [("-o", "{dir}/docs.csv"), ("--format", "csv", "-o", "{dir}/out/docs.txt")])
+def test_export_csv_to_a_file(store_url: str, tmp_path: Path, args: tuple[str, ...]) -> None:
+    args = tuple(a.format(dir=tmp_path) for a in args)
+    result = scrapy(store_url, "export", *args)
+    assert result.returncode == 0, result.stderr
+    out = Path(args[-1])
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == len(ITEMS)
+    assert {r["url"] for r in rows} == {item.canonical_url for item, _, _ in ITEMS}
+    assert "exported 3 documents" in result.stderr
+    assert not list(out.parent.glob("*.partial"))
+
+
+def test_export_jsonl_to_a_file(store_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "releases.jsonl"
+    result = scrapy(store_url, "export", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == len(ITEMS)
+
+
+def test_commands_refuse_a_missing_store(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'nowhere' / 'manba.sqlite3'}"
+    for command in ("export", "summary"):
+        result = scrapy(url, command)
+        assert result.returncode == 2
+        assert "no store at" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_commands_refuse_a_store_without_schema(tmp_path: Path) -> None:
+    (tmp_path / "empty.sqlite3").touch()
+    result = scrapy(f"sqlite:///{tmp_path / 'empty.sqlite3'}", "export")
+    assert result.returncode == 2
+    assert "no Manba schema" in result.stderr
+
+
+def test_summary_describes_the_last_run(store_url: str) -> None:
+    result = scrapy(store_url, "summary")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "spider sources" in out
+    assert "finish reason    finished" in out
+    assert "pages fetched    17" in out
+    assert "items scraped    3" in out
+    assert "items dropped    2 (no_body: 2)" in out
+    assert "errors           0" in out
+    sites = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.startswith("  i")}
+    assert sites["ict"] == ["1", "1"] and sites["isna"] == ["2", "2"]
+
+
+def test_summary_with_matching_labels_succeeds(store_url: str, tmp_path: Path) -> None:
+    result = scrapy(store_url, "summary", "--labels", labels_file(tmp_path, [label(0), label(1), label(2)]))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 labelled, 3 stored, 0 missing, 0 with a wrong date" in result.stdout
+
+
+def test_summary_reports_missing_and_misdated_articles(store_url: str, tmp_path: Path) -> None:
+    articles = [
+        label(0),
+        label(1, published_at="2024-09-03T10:00:00+03:30"),
+        {"url": "https://www.isna.ir/news/404/", "site": "isna", "title": "گم‌شده", "published_at": None},
+    ]
+    result = scrapy(store_url, "summary", "--labels", labels_file(tmp_path, articles))
+    assert result.returncode == 1, result.stdout + result.stderr
+    out = result.stdout
+    assert "3 labelled, 2 stored, 1 missing, 1 with a wrong date" in out
+    assert "isna  https://www.isna.ir/news/404/" in out
+    assert "https://www.isna.ir/news/2/  labelled 2024-09-03T10:00:00+03:30" in out
+
+
+def test_summary_rejects_a_bad_labels_file(store_url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "labels.json"
+    bad.write_text('{"pages": []}', encoding="utf-8")
+    result = scrapy(store_url, "summary", "--labels", str(bad))
+    assert result.returncode == 2
+    assert "cannot read labels" in result.stderr
