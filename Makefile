@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
-export MANBA_DATABASE_URL ?= sqlite:///data/manba.sqlite3
+MANBA_DATABASE_URL ?= sqlite:///data/manba.sqlite3
 MANBA_FIXTURE_PORT ?= 8765
 PYTEST_ARGS ?=
 
@@ -20,7 +20,7 @@ venv: $(STAMP)
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt > $(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
 	rm -f $(VENV)/.installed-* && touch $@
 
 # Debian's Chromium for scrapy-playwright (never `playwright install`: it downloads a browser).
@@ -40,10 +40,10 @@ test: venv chromium lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 migrate: venv
-	$(BIN)/alembic upgrade head
+	MANBA_DATABASE_URL=$(MANBA_DATABASE_URL) $(BIN)/alembic upgrade head
 
 demo: venv chromium
-	MANBA_FIXTURE_PORT=$(MANBA_FIXTURE_PORT) bash scripts/demo.sh
+	MANBA_FIXTURE_PORT=$(MANBA_FIXTURE_PORT) MANBA_DATABASE_URL=$(MANBA_DATABASE_URL) bash scripts/demo.sh
 
 clean:
 	rm -rf data/fixtureweb .pytest_cache .mypy_cache .ruff_cache

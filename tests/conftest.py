@@ -16,6 +16,14 @@ REPO = Path(__file__).resolve().parents[1]
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 
 
+@pytest.fixture(autouse=True)
+def _no_user_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's MANBA_* / SCRAPY_* environment must not steer tests at their own store."""
+    for name in list(os.environ):
+        if name.startswith(("MANBA_", "SCRAPY_")) and not name.startswith("MANBA_TEST_"):
+            monkeypatch.delenv(name)
+
+
 @pytest.fixture(scope="session")
 def fixture_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureWeb]:
     port = free_port()
