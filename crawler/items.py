@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from crawler.attribution.model import Attribution
+
 
 @dataclass
 class ArticleItem:
@@ -32,3 +34,25 @@ class ArticleItem:
     author: str | None = None
     lang: str = "fa"
     extra: dict[str, str] = field(default_factory=dict)
+
+    # Filled by the pipelines, in order: normalise → attribution → origin → store.
+    title_norm: str = ""
+    """hazm-normalised title (matching and hashing only; ``title`` stays as published)."""
+    body_norm: str = ""
+    """hazm-normalised body with credit lines and outlet boilerplate kept (they are removed per use)."""
+    attributions: list[Attribution] = field(default_factory=list)
+    """The attribution chain, nearest source first (the publisher itself left out)."""
+    own_reporting: bool = False
+    role: str | None = None
+    """``origin`` (a release on its issuer's site), ``copy`` or ``own``; ``None`` until decided."""
+    origin: ArticleItem | None = None
+    """The original release found by following the attribution; stored first, then this copy is linked."""
+    similarity: float | None = None
+    """Similarity of this copy's text to ``origin`` (containment of word shingles, 0..1)."""
+    origin_status: str | None = None
+    """Why ``origin`` is set or not: found, not_found, no_origin_site, disabled, …"""
+
+    @property
+    def attributed_source(self) -> str | None:
+        """Registry key of the chain's last element (the origin's issuer) when it resolves."""
+        return self.attributions[-1].source if self.attributions else None

@@ -55,8 +55,12 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 
+# The flow of one article: validate → normalise → attribution → origin following → store.
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.normalise.NormalisePipeline": 200,
+    "pipelines.attribution.AttributionPipeline": 300,
+    "pipelines.origin.OriginPipeline": 400,
     "pipelines.store.StorePipeline": 900,
 }
 

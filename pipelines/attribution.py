@@ -1,0 +1,69 @@
+"""Find each article's attribution chain and decide its role (origin, copy or own story)."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
+
+from crawler.attribution import NameIndex, find_attributions
+from crawler.items import ArticleItem
+from crawler.registry import Registry, load_registry
+from pipelines.config import sources_file
+
+ISSUER_KINDS = frozenset({"ministry", "government"})
+
+
+def decide_role(item: ArticleItem, registry: Registry) -> str:
+    """A release on its issuer's own site is an origin; a credited text a copy; the rest own stories."""
+    source = registry.sources.get(item.site)
+    if source is not None and source.kind in ISSUER_KINDS:
+        return "origin"
+    if item.attributions and not item.own_reporting:
+        return "copy"
+    return "own"
+
+
+def attribute_item(item: ArticleItem, names: NameIndex, registry: Registry) -> ArticleItem:
+    publisher = item.site if item.site in registry.sources else None
+    chain = find_attributions(item.body, names, publisher=publisher)
+    item.attributions = list(chain.attributions)
+    item.own_reporting = chain.own_reporting
+    item.role = decide_role(item, registry)
+    if item.role == "origin":
+        item.attributions = []  # an issuer's credit on its own site names itself
+    return item
+
+
+class AttributionPipeline:
+    """Sets ``attributions``, ``own_reporting`` and ``role``.
+
+    Settings: ``MANBA_ATTRIBUTION_ENABLED`` (default on), ``MANBA_SOURCES_FILE``.
+    Stats: ``manba/attribution/{found,none,own,unresolved}``, ``manba/role/<role>``.
+    """
+
+    def __init__(self, registry: Registry, stats: StatsCollector | None = None) -> None:
+        self.registry = registry
+        self.names = NameIndex.from_registry(registry)
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("MANBA_ATTRIBUTION_ENABLED", True):
+            raise NotConfigured("MANBA_ATTRIBUTION_ENABLED is off")
+        return cls(load_registry(sources_file(crawler.settings)), crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        attribute_item(item, self.names, self.registry)
+        if self.stats is not None:
+            if item.own_reporting:
+                self.stats.inc_value("manba/attribution/own")
+            self.stats.inc_value("manba/attribution/found" if item.attributions else "manba/attribution/none")
+            if any(a.source is None for a in item.attributions):
+                self.stats.inc_value("manba/attribution/unresolved")
+            self.stats.inc_value(f"manba/role/{item.role}")
+        return item

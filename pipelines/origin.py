@@ -1,0 +1,214 @@
+"""Follow a copy's attribution to the origin site and attach the original release.
+
+For a copy whose chain ends at a registry source with an ``origin`` entry, search the
+origin site (or scan its listing pages), fetch a bounded number of candidates near
+the copy's date, and keep the one whose text contains the copy's
+(``crawler.origin.best_match``). The copy leaves this stage with ``origin`` set, or
+with a counted reason in ``origin_status`` (``manba/origin/<status>``).
+
+Fetches go through Scrapy's downloader (robots.txt, per-domain politeness, retries,
+browser rendering for ``render = true`` sources) but stay on the origin source's hosts,
+and each page is fetched once per crawl however many copies point at it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, Self
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response, TextResponse
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.misc import load_object
+
+from crawler.attribution import NameIndex
+from crawler.items import ArticleItem
+from crawler.origin import best_match, plausible_date, search_queries, search_url
+from crawler.pages import listing_class, page_class
+from crawler.registry import Registry, Source, load_registry
+from crawler.spiders.base import render_meta
+from crawler.syndication.similarity import COPY_THRESHOLD
+from crawler.text.urls import canonical_url
+from pipelines.attribution import attribute_item
+from pipelines.config import sources_file
+from pipelines.normalise import normalise_item
+
+Fetch = Callable[[scrapy.Request], Awaitable[Response]]
+
+
+class OriginFollower:
+    """The fetching half of origin following, with per-crawl caches of pages and listings."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        fetch: Fetch,
+        *,
+        fetch_errors: tuple[type[BaseException], ...] = (IgnoreRequest,),
+        max_candidates: int = 8,
+        max_queries: int = 2,
+        listing_pages: int = 3,
+        window_days: int = 14,
+        threshold: float = COPY_THRESHOLD,
+        stats: StatsCollector | None = None,
+    ) -> None:
+        self.registry = registry
+        self.names = NameIndex.from_registry(registry)
+        self.fetch = fetch
+        self.fetch_errors = fetch_errors
+        self.max_candidates = max_candidates
+        self.max_queries = max_queries
+        self.listing_pages = listing_pages
+        self.window_days = window_days
+        self.threshold = threshold
+        self.stats = stats
+        self._pages: dict[str, asyncio.Task[ArticleItem | None]] = {}
+        self._lists: dict[str, asyncio.Task[list[str]]] = {}
+
+    # -- decisions -------------------------------------------------------
+    async def follow(self, item: ArticleItem) -> str:
+        """Attach ``item.origin`` when found; return the status to count."""
+        key = item.attributed_source
+        if key is None:
+            return "unresolved_source"
+        source = self.registry.sources.get(key)
+        if source is None or source.origin is None:
+            return "no_origin_site"
+        if source.key == item.site:
+            return "self"
+        urls = await self._candidate_urls(item, source)
+        if not urls:
+            return "no_candidates"
+        pages = await asyncio.gather(*(self._page(url, source) for url in urls))
+        candidates = [
+            page
+            for page in pages
+            if page is not None and plausible_date(item.published_at, page.published_at, self.window_days)
+        ]
+        match = best_match(item.body, [c.body for c in candidates], self.threshold)
+        if match is None:
+            return "not_found"
+        item.origin = candidates[match.index]
+        item.similarity = match.similarity
+        return "found"
+
+    async def _candidate_urls(self, item: ArticleItem, source: Source) -> list[str]:
+        assert source.origin is not None
+        found: dict[str, None] = {}
+        if source.origin.search:
+            phrases = [a.phrase for a in item.attributions]
+            for query in search_queries(item.body, phrases, limit=self.max_queries):
+                for url in await self._listing(search_url(source.origin.search, query), source, pages=1):
+                    found.setdefault(url, None)
+                if found:
+                    break
+        for listing in source.origin.listings:
+            if len(found) >= self.max_candidates:
+                break
+            for url in await self._listing(listing, source, pages=self.listing_pages):
+                found.setdefault(url, None)
+        return list(found)[: self.max_candidates]
+
+    # -- fetching (cached per crawl) ------------------------------------
+    def _listing(self, url: str, source: Source, pages: int) -> asyncio.Task[list[str]]:
+        if url not in self._lists:
+            self._lists[url] = asyncio.ensure_future(self._read_listing(url, source, pages))
+        return self._lists[url]
+
+    def _page(self, url: str, source: Source) -> asyncio.Task[ArticleItem | None]:
+        url = canonical_url(url)
+        if url not in self._pages:
+            self._pages[url] = asyncio.ensure_future(self._read_page(url, source))
+        return self._pages[url]
+
+    async def _read_listing(self, url: str, source: Source, pages: int) -> list[str]:
+        urls: list[str] = []
+        next_url: str | None = url
+        for _ in range(pages):
+            if next_url is None:
+                break
+            response = await self._get(next_url, source, article=False)
+            if response is None:
+                break
+            listing = listing_class(source.page)(response, source.article_pattern)
+            urls += [u for u in listing.article_urls() if self.registry.for_url(u) is source]
+            next_url = listing.next_page()
+        return urls
+
+    async def _read_page(self, url: str, source: Source) -> ArticleItem | None:
+        response = await self._get(url, source, article=True)
+        if response is None:
+            return None
+        page = page_class(source.page)(response, source.key).to_item()
+        if not page.body.strip():
+            return None
+        normalise_item(page)
+        return attribute_item(page, self.names, self.registry)
+
+    async def _get(self, url: str, source: Source, *, article: bool) -> TextResponse | None:
+        if self.registry.for_url(url) is not source:
+            self._inc("manba/origin/offsite_skipped")
+            return None
+        request = scrapy.Request(url, meta=render_meta(source, article=article), dont_filter=True)
+        self._inc("manba/origin/requests")
+        try:
+            response = await self.fetch(request)
+        except self.fetch_errors as exc:
+            self._inc(f"manba/origin/fetch_error/{type(exc).__name__}")
+            return None
+        if response.status != 200 or not isinstance(response, TextResponse):
+            self._inc(f"manba/origin/http_{response.status}")
+            return None
+        return response
+
+    def _inc(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key)
+
+
+class OriginPipeline:
+    """Scrapy side of :class:`OriginFollower`.
+
+    Settings: ``MANBA_FOLLOW_ORIGINS`` (default on; off → this stage is not installed),
+    ``MANBA_ORIGIN_MAX_CANDIDATES`` (8), ``MANBA_ORIGIN_MAX_QUERIES`` (2),
+    ``MANBA_ORIGIN_LISTING_PAGES`` (3), ``MANBA_ORIGIN_WINDOW_DAYS`` (14).
+    """
+
+    def __init__(self, follower: OriginFollower, stats: StatsCollector | None = None) -> None:
+        self.follower = follower
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("MANBA_FOLLOW_ORIGINS", True):
+            raise NotConfigured("MANBA_FOLLOW_ORIGINS is off")
+        retried = settings.getlist("RETRY_EXCEPTIONS")
+        errors = tuple(load_object(e) if isinstance(e, str) else e for e in retried)
+
+        async def fetch(request: scrapy.Request) -> Response:
+            assert crawler.engine is not None
+            return await crawler.engine.download_async(request)
+
+        follower = OriginFollower(
+            load_registry(sources_file(settings)),
+            fetch,
+            fetch_errors=(IgnoreRequest, *errors),
+            max_candidates=settings.getint("MANBA_ORIGIN_MAX_CANDIDATES", 8),
+            max_queries=settings.getint("MANBA_ORIGIN_MAX_QUERIES", 2),
+            listing_pages=settings.getint("MANBA_ORIGIN_LISTING_PAGES", 3),
+            window_days=settings.getint("MANBA_ORIGIN_WINDOW_DAYS", 14),
+            stats=crawler.stats,
+        )
+        return cls(follower, crawler.stats)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem) or item.role != "copy":
+            return item
+        item.origin_status = await self.follower.follow(item)
+        if self.stats is not None:
+            self.stats.inc_value(f"manba/origin/{item.origin_status}")
+        return item
