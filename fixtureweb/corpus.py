@@ -369,7 +369,7 @@ GENERIC = (
     "گزارش عملکرد این بخش [به صورت ماهانه|هر سه ماه یک بار] در پایگاه اطلاع‌رسانی وزارت منتشر خواهد شد.",
     "در این مراسم جمعی از مدیران استانی، نمایندگان مجلس و فعالان بخش خصوصی [حضور داشتند|شرکت کردند].",
     "مدیران کل ارتباطات و فناوری اطلاعات استان‌ها موظف شده‌اند گزارش پیشرفت کار را تا {n1} روز آینده ارسال کنند.",
-    "طبق اعلام کمیسیون تنظیم مقررات، نظارت بر کیفیت خدمات با [اندازه‌گیری|سنجش] میدانی ادامه خواهد یافت.",
+    "نظارت کمیسیون تنظیم مقررات بر کیفیت خدمات با [اندازه‌گیری|سنجش] میدانی ادامه خواهد یافت.",
     "[بخشی|بخش عمده‌ای] از تجهیزات مورد نیاز این پروژه توسط شرکت‌های دانش‌بنیان داخلی ساخته شده است.",
     "این اقدام در ادامه سیاست وزارت ارتباطات برای [کاهش|جبران] شکاف دیجیتال میان استان‌ها انجام شده است.",
     "گفتنی است مرحله دوم این برنامه از ابتدای {month} ماه سال آینده آغاز [می‌شود|خواهد شد].",
@@ -455,6 +455,54 @@ CONNECTIVES = (
 )
 
 HEADLINE_PREFIXES = ("فوری: ", "", "خبر خوب: ", "")
+
+# Foreign-language copies of a release (one English, one Arabic outlet page): short, generic, and
+# free of credit verbs other than the one the credit shape puts in.
+TOPIC_EN = {
+    "fiber": "home fibre-optic internet",
+    "5g": "the fifth-generation mobile network",
+    "nin": "the national information network",
+    "post": "postal services",
+    "satellite": "the satellite industry",
+    "egov": "smart government services",
+    "startups": "support for startups",
+    "tariffs": "internet tariffs",
+    "rural": "rural internet access",
+    "diplomacy": "technology cooperation with neighbouring countries",
+}
+EN_TITLES = (
+    "Iran sets new targets for {topic_en}",
+    "New figures on {topic_en} released in Tehran",
+)
+EN_BODY = (
+    "new figures on {topic_en} show that {n2} new sites and facilities are planned for this year.",
+    "The plan covers {n1} cities, and {pct} percent of the work is already complete.",
+    "Private companies are expected to invest about {amount} trillion rials in the project.",
+    "The programme is part of the seventh development plan, which aims to narrow the digital divide between provinces.",
+    "A progress report will be published every {n1} days.",
+    "Further details are expected at a press conference next week.",
+)
+EN_SAID = "Work on the project will continue through the winter, the Ministry of ICT said."
+AR_TITLES = ("خطة جديدة في إيران بشأن {topic_ar}",)
+TOPIC_AR = {
+    "fiber": "الألياف الضوئية المنزلية",
+    "5g": "شبكة الجيل الخامس",
+    "nin": "شبكة المعلومات الوطنية",
+    "post": "الخدمات البريدية",
+    "satellite": "صناعة الأقمار الصناعية",
+    "egov": "الحكومة الذكية",
+    "startups": "دعم الشركات الناشئة",
+    "tariffs": "تعرفة الإنترنت",
+    "rural": "الإنترنت في القرى",
+    "diplomacy": "التعاون التقني مع دول الجوار",
+}
+AR_BODY = (
+    "سيتم تنفيذ مشروع جديد في مجال {topic_ar} يشمل {n2} موقعا خلال العام الجاري.",
+    "ويشمل المشروع {n1} مدينة، وقد تم إنجاز {pct} في المئة من الأعمال حتى الآن.",
+    "ومن المتوقع أن تبلغ استثمارات القطاع الخاص في هذا المشروع نحو {amount} ألف مليار ريال.",
+    "ويأتي هذا الإجراء في إطار خطة التنمية السابعة بهدف تقليص الفجوة الرقمية بين المحافظات.",
+    "وسيتم الإعلان عن مزيد من التفاصيل في مؤتمر صحفي الأسبوع المقبل.",
+)
 
 _ALT = re.compile(r"\[([^\[\]]+)\]")
 

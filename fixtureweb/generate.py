@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from fixtureweb import corpus as C
+from fixtureweb import credits as K
 from fixtureweb import templates as T
 from fixtureweb.sites import SITE_IPS, SITES, file_for
 
 TEHRAN = timezone(timedelta(hours=3, minutes=30))
 START = datetime(2024, 3, 24, 0, 0, tzinfo=TEHRAN)
-SPAN_DAYS = 160
+SPAN_DAYS = 200
+"""Releases run from Farvardin into Mehr 1403, so a dateline can carry «مهر» the month."""
 
 OUTLET_SHARE = {"isna": 0.30, "93z": 0.20, "fanavaran": 0.15, "akharin": 0.17, "shahr": 0.18}
 COPY_SHARE = 0.7
@@ -82,47 +84,20 @@ STYLE: dict[str, dict[str, float]] = {
     },
 }
 
-MINISTRY_CREDITS = {
-    "isna": (
-        "به گزارش ایسنا به نقل از وزارت ارتباطات و فناوری اطلاعات، ",
-        "به گزارش ایسنا از روابط عمومی وزارت ارتباطات و فناوری اطلاعات، ",
-        "به گزارش ایسنا به نقل از مرکز روابط عمومی و اطلاع‌رسانی وزارت ارتباطات، ",
-        "تهران - ایسنا - به نقل از پایگاه اطلاع‌رسانی وزارت ارتباطات و فناوری اطلاعات، ",
-    ),
-    "93z": (
-        "به گزارش تجهیزات جانبی به نقل از وزارت ارتباطات و فناوری اطلاعات، ",
-        "به گزارش تجهیزات جانبی از وزارت ارتباطات، ",
-    ),
-    "fanavaran": (
-        "به گزارش فناوران به نقل از روابط عمومی وزارت ارتباطات و فناوری اطلاعات، ",
-        "به گزارش فناوران و به نقل از وزارت ارتباطات، ",
-    ),
-    "akharin": ("به گزارش آخرین خبر به نقل از وزارت ارتباطات و فناوری اطلاعات، ",),
-    "shahr": (
-        "به گزارش شهر سخت‌افزار و به نقل از پایگاه اطلاع‌رسانی وزارت ارتباطات و فناوری اطلاعات، ",
-        "به نقل از وزارت ارتباطات و فناوری اطلاعات، ",
-    ),
-}
-AGENCY_CREDITS = {
-    "93z": (
-        "به گزارش تجهیزات جانبی به نقل از ایسنا، ",
-        "به گزارش تجهیزات جانبی به نقل از خبرگزاری دانشجویان ایران (ایسنا)، ",
-    ),
-    "fanavaran": ("به گزارش فناوران به نقل از ایسنا، ",),
-    "akharin": ("به گزارش آخرین خبر به نقل از ایسنا، ",),
-    "shahr": ("به گزارش شهر سخت‌افزار به نقل از ایسنا، ",),
-}
-# Trailing source labels instead of an opening credit (akharin, fanavaran sometimes).
-LABEL_SITES = {"akharin": 0.5, "fanavaran": 0.25}
-LABEL_DESK = {"fanavaran": "فناوران- گروه ارتباطات: "}
-SOURCE_LABEL = {"ict": "منبع: وزارت ارتباطات و فناوری اطلاعات", "isna": "منبع: ایسنا"}
-OWN_OPENINGS = {
-    "isna": ("به گزارش خبرنگار ایسنا، ", "{city} - ایسنا - "),
-    "93z": ("به گزارش تجهیزات جانبی، ", "به گزارش خبرنگار تجهیزات جانبی، "),
-    "fanavaran": ("فناوران- گروه ارتباطات: ", "به گزارش خبرنگار فناوران، "),
-    "akharin": ("به گزارش خبرنگار آخرین خبر، ",),
-    "shahr": ("به گزارش شهر سخت‌افزار، ",),
-}
+VIA_SHARE = 0.45
+"""Share of outlet copies that copy the agency's copy rather than the release."""
+CRA_RELEASES = 2
+CRA_COPIERS = {"isna": (0, 1), "93z": (0,), "akharin": (1,), "shahr": (0,), "fanavaran": (1,)}
+"""Which sites copy which release of the ministry without a site (CRA), besides their other copies."""
+UNLISTED_SHARE = 0.04
+"""Releases the ministry only serves at their URL and in its search (≥ 5)."""
+AMP_EVERY = 4
+"""93z serves ``/amp/…`` for every fourth post, linked from its listing."""
+
+
+def _month(dt: datetime) -> str:
+    return C.JALALI_MONTHS[T.jalali(dt).month - 1]
+
 
 _SENTENCE_END = re.compile(r"(?<=[.!؟?])\s+")
 
@@ -154,6 +129,12 @@ class Doc:
     path: str = ""
     script_only_text: str | None = None
     facts: dict[str, str] = field(default_factory=dict)
+    shape: str = ""
+    """Credit-line shape (``credits.SHAPES`` key) the page carries."""
+    chain: list[dict[str, str | None]] = field(default_factory=list)
+    """Ground-truth attribution chain, nearest first, publisher left out."""
+    listed: bool = True
+    lang: str = "fa"
 
     @property
     def full_title(self) -> str:
@@ -217,7 +198,25 @@ def make_release(rng: random.Random, i: int, n: int) -> Doc:
     return doc
 
 
-def make_copy(rng: random.Random, site: str, origin: Doc, via: Doc | None) -> Doc:
+def make_cra_release(rng: random.Random, i: int) -> Doc:
+    """A release of a ministry that has no site on the fixture web: only its copies are served."""
+    topic = ("tariffs", "5g")[i % 2]
+    facts = C.make_facts(rng, topic)
+    title = C.fill(rng.choice(C.TOPICS[topic]["titles"]), facts, rng)
+    body = _paragraphs(rng, topic, facts)
+    published = START + timedelta(days=30 + 60 * i, hours=11)
+    doc = Doc("cra", topic, title, body, published, "origin", release=f"CRA-{i + 1:03d}", facts=facts)
+    doc.core = list(body)
+    return doc
+
+
+def _chain(shape: K.Shape, spell: Any) -> list[dict[str, str | None]]:
+    return [{"source": key, "name": spell(name), "kind": kind} for key, name, kind in shape.chain]
+
+
+def make_copy(
+    rng: random.Random, site: str, origin: Doc, via: Doc | None, picker: K.ShapePicker
+) -> Doc:
     style = STYLE[site]
     edits = [name for name, p in style.items() if rng.random() < p]
     source = via if via is not None else origin
@@ -235,16 +234,13 @@ def make_copy(rng: random.Random, site: str, origin: Doc, via: Doc | None) -> Do
             core[a], core[b] = core[b], core[a]
         else:
             edits.remove("reorder")
-    body = list(core)
-    upstream = "isna" if via is not None else "ict"
-    if site in LABEL_SITES and rng.random() < LABEL_SITES[site]:
-        body[0] = LABEL_DESK.get(site, "") + body[0]
-        body.append(SOURCE_LABEL[upstream])
-        edits.append("source_label")
-    else:
-        credits = AGENCY_CREDITS[site] if via is not None else MINISTRY_CREDITS[site]
-        body[0] = rng.choice(credits) + body[0]
-        edits.append("credit")
+    hop_delay = rng.randint(10, 300) if via is not None else rng.randint(15, 900)
+    published = source.published + timedelta(minutes=hop_delay)
+    upstream = "isna" if via is not None else ("cra" if origin.site == "cra" else "ict")
+    shape = picker.pick(upstream, site, published, _month)
+    slots = {"P": SITES[site].name, "city": origin.facts["city"], "date": T.jalali_date_only(published)}
+    body = K.apply(shape, core, slots)
+    edits.append(shape.edit)
     if "headline" in edits:
         choices = [
             t for t in C.TOPICS[origin.topic]["titles"] if C.fill(t, origin.facts, rng) != origin.title
@@ -259,8 +255,10 @@ def make_copy(rng: random.Random, site: str, origin: Doc, via: Doc | None) -> Do
     digits = "ar" if site in ("93z", "shahr") else "latin"
     body = [_spell(p, edits, digits) for p in body]
     title = _spell(title, edits, digits)
-    hop_delay = rng.randint(10, 300) if via is not None else rng.randint(15, 900)
-    published = source.published + timedelta(minutes=hop_delay)
+    chain = _chain(shape, lambda name: _spell(name, edits, digits))
+    if C.PR_OFFICE in core and all(c["source"] != "ict" for c in chain):
+        # The release's PR-office signature, kept at the end, credits the ministry after the rest.
+        chain.append({"source": "ict", "name": _spell(K.ICT, edits, digits), "kind": "ministry"})
     edits = [x for x in EDIT_ORDER if x in edits]
     doc = Doc(
         site,
@@ -275,18 +273,61 @@ def make_copy(rng: random.Random, site: str, origin: Doc, via: Doc | None) -> Do
         edits=edits,
         core=core,
         facts=origin.facts,
+        shape=shape.key,
+        chain=chain,
     )
     if site == "93z" and rng.random() < 0.3:
         doc.surtitle = _spell(C.fill(rng.choice(C.SURTITLES), origin.facts, rng), edits, digits)
     return doc
 
 
-def make_own(rng: random.Random, site: str) -> Doc:
+def make_translation(rng: random.Random, site: str, origin: Doc, lang: str, picker: K.ShapePicker) -> Doc:
+    """An English or Arabic outlet page that retells a release (not a near-duplicate of it)."""
+    facts = dict(origin.facts)
+    published = origin.published + timedelta(minutes=rng.randint(60, 900))
+    shape = picker.pick(lang, site, published, _month)
+    if lang == "en":
+        facts["topic_en"] = C.TOPIC_EN[origin.topic]
+        title = C.fill(rng.choice(C.EN_TITLES), facts, rng)
+        sentences_ = [C.fill(x, facts, rng) for x in C.EN_BODY]
+        body = [sentences_[0], " ".join(sentences_[1:3]), C.EN_SAID, " ".join(sentences_[3:])]
+        body = [C.latin_digits(x) for x in body]
+    else:
+        facts["topic_ar"] = C.TOPIC_AR[origin.topic]
+        title = C.fill(rng.choice(C.AR_TITLES), facts, rng)
+        lines = [C.arabic_digits(C.fill(x, facts, rng)) for x in C.AR_BODY]
+        body = [lines[0], " ".join(lines[1:3]), " ".join(lines[3:])]
+    body = K.apply(shape, body, {})
+    return Doc(
+        site,
+        origin.topic,
+        title,
+        body,
+        published,
+        "copy",
+        release=origin.release,
+        origin=origin,
+        edits=["credit"],
+        core=list(body),
+        facts=origin.facts,
+        shape=shape.key,
+        chain=_chain(shape, lambda name: name),
+        lang=lang,
+    )
+
+
+def _own_body(rng: random.Random) -> tuple[str, dict[str, str], str, list[str]]:
     topic = rng.choice(list(C.TOPICS))
     facts = C.make_facts(rng, topic)
     title = C.fill(rng.choice(C.OWN_TITLES), facts, rng)
-    body = _paragraphs(rng, topic, facts, own=True)
-    body[0] = C.fill(rng.choice(OWN_OPENINGS[site]), facts, rng) + body[0]
+    return topic, facts, title, _paragraphs(rng, topic, facts, own=True)
+
+
+def make_own(rng: random.Random, site: str, picker: K.ShapePicker) -> Doc:
+    topic, facts, title, body = _own_body(rng)
+    published = _own_time(rng)
+    shape = picker.pick("own", site, published, _month)
+    body = K.apply(shape, body, {"P": SITES[site].name, "city": facts["city"]})
     edits: list[str] = []
     if site == "93z":
         if rng.random() < 0.5:
@@ -295,21 +336,21 @@ def make_own(rng: random.Random, site: str) -> Doc:
             edits.append("arabic_letters")
         body = [_spell(p, edits, "ar") for p in body]
         title = _spell(title, edits, "ar")
-    return Doc(site, topic, title, body, _own_time(rng), "own", facts=facts)
+    return Doc(site, topic, title, body, published, "own", facts=facts, shape=shape.key)
 
 
 def make_blog(rng: random.Random, i: int) -> Doc:
-    doc = make_own(rng, "shahr")
-    body = [p.replace("به گزارش شهر سخت‌افزار، ", "") for p in doc.paragraphs]
+    topic, facts, title, body = _own_body(rng)
     body[0] = "چند روز پیش یکی از خوانندگان وبلاگ درباره این موضوع از من پرسید. " + body[0]
     return Doc(
         "blog",
-        doc.topic,
-        f"یادداشت شماره {C.fa_digits(i + 1)}: {doc.title}",
+        topic,
+        f"یادداشت شماره {C.fa_digits(i + 1)}: {title}",
         body,
-        doc.published,
+        _own_time(rng),
         "own",
-        facts=doc.facts,
+        facts=facts,
+        shape="none",
     )
 
 
@@ -373,28 +414,46 @@ class _Writer:
 def plan(size: int, seed: int) -> list[Doc]:
     """All article documents (no HTML yet), paths assigned."""
     rng = random.Random(seed)
+    picker = K.ShapePicker(rng.choice)
     n_rel = max(30, round(size * 0.2))
     n_other = max(120, size - n_rel)
     releases = [make_release(rng, i, n_rel) for i in range(n_rel)]
+    for i in sorted(rng.sample(range(n_rel), max(5, round(n_rel * UNLISTED_SHARE)))):
+        releases[i].listed = False
+    unlisted = [r for r in releases if not r.listed]
+    cra = [make_cra_release(rng, i) for i in range(CRA_RELEASES)]
+    # Copies every unlisted release gets (so a crawl reaches it only by following a credit).
+    forced = {"isna": list(unlisted), "93z": unlisted[0::2], "fanavaran": unlisted[1::2]}
     docs: list[Doc] = list(releases)
     isna_copies: dict[str, Doc] = {}
     for site, share in OUTLET_SHARE.items():
         count = max(1, round(n_other * share))
         n_copies = round(count * COPY_SHARE)
         copied: set[str] = set()
-        for _ in range(n_copies):
-            origin = rng.choice(releases)
-            while origin.release in copied and len(copied) < len(releases):
+        queue = list(forced.get(site, []))
+        for k in range(n_copies):
+            if k < len(CRA_COPIERS.get(site, ())):
+                docs.append(make_copy(rng, site, cra[CRA_COPIERS[site][k]], None, picker))
+                continue
+            if queue:
+                origin = queue.pop(0)
+            else:
                 origin = rng.choice(releases)
+                while origin.release in copied and len(copied) < len(releases):
+                    origin = rng.choice(releases)
             copied.add(str(origin.release))
+            if (site, k) in (("shahr", 1), ("akharin", 1)):
+                lang = "en" if site == "shahr" else "ar"
+                docs.append(make_translation(rng, site, origin, lang, picker))
+                continue
             via = isna_copies.get(str(origin.release)) if site != "isna" else None
-            if via is not None and rng.random() >= 0.35:
+            if via is not None and rng.random() >= VIA_SHARE:
                 via = None
-            doc = make_copy(rng, site, origin, via)
+            doc = make_copy(rng, site, origin, via, picker)
             if site == "isna":
                 isna_copies[str(origin.release)] = doc
             docs.append(doc)
-        docs += [make_own(rng, site) for _ in range(count - n_copies)]
+        docs += [make_own(rng, site, picker) for _ in range(count - n_copies)]
     docs += [make_blog(rng, i) for i in range(5)]
     for d in docs:
         if d.site == "93z":
@@ -418,14 +477,11 @@ def _page(d: Doc, related: list[tuple[str, str]]) -> T.Page:
         number=d.number,
         date_digits=d.date_digits,
         related=related,
+        lang=d.lang,
     )
 
 
 def _label(d: Doc, base: str) -> dict[str, Any]:
-    chain: list[dict[str, str]] = []
-    if d.role == "copy":
-        for key in ("isna", "ict") if d.via is not None else ("ict",):
-            chain.append({"source": key, "name": SITES[key].name, "kind": SITES[key].kind})
     body = "\n".join(d.paragraphs)
     sents = sentences(body)
     label: dict[str, Any] = {
@@ -437,13 +493,20 @@ def _label(d: Doc, base: str) -> dict[str, Any]:
         "release": d.release,
         "copy_of": None,  # filled by _labels, which knows the ministry's base URL
         "edits": list(d.edits),
-        "attribution": chain,
+        "attribution": [dict(c) for c in d.chain],
+        "credit_shape": K.ORIGIN_SHAPE if d.role == "origin" else d.shape,
+        "listed": d.listed,
+        "lang": d.lang,
         "first_sentence": sents[0],
         "last_sentence": sents[-1],
     }
     if d.script_only_text is not None:
         label["script_only_text"] = d.script_only_text
     return label
+
+
+def amp_path(path: str) -> str:
+    return "/amp" + path
 
 
 def _listing_pages(
@@ -454,6 +517,9 @@ def _listing_pages(
     hrefs = [first] + [nth(n) for n in range(2, pages + 1)]
     for n in range(1, pages + 1):
         chunk = [_page(d, []) for d in items[(n - 1) * per : n * per]]
+        if site == "93z":
+            for page in chunk:
+                page.amp_path = amp_path(page.path) if page.number % AMP_EVERY == 0 else ""
         w.write(site, hrefs[n - 1], render(chunk, pages, n, hrefs, base, admin=admin if n == 1 else None))
     return pages
 
@@ -484,20 +550,23 @@ def build(out_dir: Path, *, port: int, size: int = 200, seed: int = 1405) -> Fix
         base = bases[site]
         by_topic: dict[str, list[Doc]] = {}
         for d in items:
-            by_topic.setdefault(d.topic, []).append(d)
+            if d.listed:  # an unlisted release is linked from nowhere, not even "related news"
+                by_topic.setdefault(d.topic, []).append(d)
         for d in items:
-            same = by_topic[d.topic]
-            at = same.index(d)
+            same = by_topic.get(d.topic, [])
+            at = next((k for k, x in enumerate(same) if x is d), -1)
             related = [(x.path, x.full_title) for x in (same[at + 1 : at + 4] or same[:3]) if x is not d][:3]
             page = _page(d, related)
             w.write(site, d.path, renderers[site](page, base))
             if site == "fanavaran":
                 w.write(site, f"/api/articles/{d.number}.json", T.fanavaran_json(page))
+            if site == "93z" and d.number % AMP_EVERY == 0:
+                w.write(site, amp_path(d.path), T.z93_amp_article(page, base))
         w.write(site, "/robots.txt", T.robots(bases[site] + "/sitemap.xml" if site == "shahr" else None))
 
     max_pages: dict[str, int] = {}
     # ict: listing, search index, rss, home
-    ict = by_site["ict"]
+    ict = [d for d in by_site["ict"] if d.listed]
     max_pages["ict"] = _listing_pages(
         "ict",
         ict,
@@ -511,7 +580,7 @@ def build(out_dir: Path, *, port: int, size: int = 200, seed: int = 1405) -> Fix
     w.write("ict", "/fa/news/rss", T.ict_rss([_page(d, []) for d in ict[:50]], bases["ict"]))
     index = [
         {"path": d.path, "title": d.title, "date": d.published.isoformat(), "text": "\n".join(d.paragraphs)}
-        for d in ict
+        for d in by_site["ict"]
     ]
     w.write("ict", "/fa/search/_search.json", json.dumps(index, ensure_ascii=False) + "\n")
     w.write(
@@ -591,14 +660,30 @@ def build(out_dir: Path, *, port: int, size: int = 200, seed: int = 1405) -> Fix
 
 
 def _labels(docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: int) -> dict[str, Any]:
+    """labels.json: ground truth for every article page.
+
+    Per article: url, site, title, published_at, role (origin/copy/own), release, copy_of (the ministry
+    release URL, or None for own stories and copies of a release not on this web), edits, attribution
+    (the chain the crawler should store: nearest first, publisher left out, each {source, name as
+    written, kind}; empty for origins, whose PR-office signature names the publisher), credit_shape
+    (``credits.SHAPES`` key), listed (False: a release only the ministry's search finds), lang,
+    first_sentence, last_sentence (and script_only_text on the JavaScript outlet).  Top level:
+    generator, sites, articles, unregistered, variants ({AMP URL: canonical URL}), disallowed.
+    """
     order = list(SITE_IPS)
     ranked = sorted(docs, key=lambda d: (order.index(d.site), d.number))
     articles: list[dict[str, Any]] = []
     unregistered: list[dict[str, Any]] = []
     for d in ranked:
         label = _label(d, bases[d.site])
-        label["copy_of"] = bases["ict"] + d.origin.path if d.origin is not None else None
+        on_ict = d.origin is not None and d.origin.site == "ict"
+        label["copy_of"] = bases["ict"] + d.origin.path if on_ict and d.origin is not None else None
         (articles if SITES[d.site].in_registry else unregistered).append(label)
+    variants = {
+        bases["93z"] + amp_path(d.path): bases["93z"] + d.path
+        for d in ranked
+        if d.site == "93z" and d.number % AMP_EVERY == 0
+    }
     return {
         "generator": {"size": size, "seed": seed, "port": port},
         "sites": {
@@ -613,6 +698,7 @@ def _labels(docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: 
         },
         "articles": articles,
         "unregistered": unregistered,
+        "variants": variants,
         "disallowed": [
             bases["ict"] + "/admin/fa/news/99999/",
             bases["isna"] + "/admin/news/1/",
@@ -673,4 +759,13 @@ def registry_toml(bases: dict[str, str], max_pages: dict[str, int]) -> str:
                 f"listings = {_toml_list([bases['ict'] + '/fa/news'])}",
             ]
         out.append("")
+    out.append("# Sources credited on the fixture web that have no site there (their hosts serve nothing).")
+    for key, (host, kind, names) in K.NAME_ONLY_SOURCES.items():
+        out += [
+            f"[sources.{key}]",
+            f'kind = "{kind}"',
+            f"names = {_toml_list(list(names))}",
+            f'hosts = ["{host}"]',
+            "",
+        ]
     return "\n".join(out)

@@ -41,6 +41,7 @@ SITES: dict[str, SiteInfo] = {
             "ICT ministry",
             "Ministry of ICT",
             "Ministry of Information and Communications Technology",
+            "وزارة الاتصالات وتقنية المعلومات",
         ),
         "ministry",
         page="ict",

@@ -35,6 +35,9 @@ class Page:
     date_digits: str = "fa"
     related: list[tuple[str, str]] = field(default_factory=list)
     """(path, title) of related pages on the same site."""
+    lang: str = "fa"
+    amp_path: str = ""
+    """Where the site also serves an AMP variant of this page ("" when it doesn't)."""
 
 
 def e(text: str) -> str:
@@ -64,10 +67,13 @@ def jalali_date_only(dt: datetime) -> str:
     return fa_digits(f"{j.day} {JALALI_MONTHS[j.month - 1]} {j.year}")
 
 
-def head(title: str, base: str, canonical: str | None = None, extra: str = "") -> str:
+def head(
+    title: str, base: str, canonical: str | None = None, extra: str = "", lang: str = "fa", amp: bool = False
+) -> str:
+    direction = "ltr" if lang == "en" else "rtl"
     lines = [
         "<!DOCTYPE html>",
-        '<html lang="fa" dir="rtl">',
+        f'<html{" amp" if amp else ""} lang="{lang}" dir="{direction}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -317,7 +323,7 @@ def z93_listing(
 ) -> str:
     rows = "\n".join(
         f"""<article class="post-item"><h2 class="entry-title"><a href="{e(p.path)}">{e(f"{p.surtitle} {p.title}" if p.surtitle else p.title)}</a></h2>
-<div class="excerpt">{e(first_sentence(p.paragraphs[0]))}</div></article>"""
+<div class="excerpt">{e(first_sentence(p.paragraphs[0]))}</div>{f'<a class="amp-link" href="{e(p.amp_path)}">نسخه سبک (AMP)</a>' if p.amp_path else ""}</article>"""
         for p in items
     )
     admin_html = f'<p class="edit-link"><a href="{e(admin)}">ویرایش</a></p>\n' if admin else ""
@@ -330,6 +336,37 @@ def z93_listing(
 {admin_html}{rows}
 <nav class="navigation pagination">{nav}</nav>
 </div></div>
+</body>
+</html>
+"""
+    )
+
+
+def z93_amp_article(p: Page, base: str) -> str:
+    """The AMP variant of a post: same markup classes, no sidebar or like box, canonical → the post."""
+    sur = f'<span class="rutitr">{e(p.surtitle)}</span>\n' if p.surtitle else ""
+    full = f"{p.surtitle} {p.title}" if p.surtitle else p.title
+    date = jalali_numeric(p.published, sep=" ", digits=p.date_digits)
+    extra = (
+        f'<meta property="og:title" content="{e(full)}">\n'
+        '<script async src="https://cdn.ampproject.org/v0.js"></script>\n'
+        "<style amp-custom>body{font-family:Vazirmatn,sans-serif}.post-title{font-size:1.4em}</style>"
+    )
+    return (
+        head(f"{full} - تجهیزات جانبی", base, p.path, extra, amp=True)
+        + f"""<body class="amp-single">
+<header class="amp-header"><a class="site-title" href="/">تجهیزات جانبی</a></header>
+<main class="amp-main"><div class="post-box">
+<div class="post-head">
+{sur}<h1 class="post-title">{e(p.title)}</h1>
+<div class="post-meta"><span class="post-date">{date}</span></div>
+</div>
+<div class="entry-content">
+{paras(p.paragraphs)}
+<p class="related-head"><strong>تازه ترین مطالب مرتبط</strong></p>
+</div>
+</div></main>
+<footer class="amp-footer"><a href="{e(p.path)}">نسخه کامل</a></footer>
 </body>
 </html>
 """
@@ -440,7 +477,7 @@ def akharin_article(p: Page, base: str) -> str:
     )
     body = "\n".join(ps)
     return (
-        head(f"{p.title} - آخرین خبر", base, p.path, meta)
+        head(f"{p.title} - آخرین خبر", base, p.path, meta, lang=p.lang)
         + f"""<body class="ak">
 <header class="ak-header"><a class="ak-logo" href="/">آخرین خبر</a></header>
 <div class="ak-container"><div class="ak-article">
@@ -477,7 +514,7 @@ def shahr_article(p: Page, base: str) -> str:
     related = "\n".join(f'<li><a href="{e(h)}">{e(t)}</a></li>' for h, t in p.related)
     meta = f'<meta itemprop="datePublished" content="{p.published.isoformat()}">\n<meta property="og:title" content="{e(p.title)}">'
     return (
-        head(f"{p.title} | شهر سخت‌افزار", base, p.path, meta)
+        head(f"{p.title} | شهر سخت‌افزار", base, p.path, meta, lang=p.lang)
         + f"""<body class="td-theme">
 <div class="td-header"><a class="td-logo" href="/">شهر سخت‌افزار</a></div>
 <div class="td-container">

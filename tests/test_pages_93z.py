@@ -79,5 +79,22 @@ def test_listing_uses_guillemet_next_link() -> None:
     url = "http://127.0.0.4:8765/category/news/"
     response = HtmlResponse(url=url, body=(FIXTURES / "listing.html").read_bytes(), encoding="utf-8")
     listing = listing_class("93z")(response, r"/post/\d+/?$")
-    assert len(listing.article_urls()) == 13  # 12 posts and the robots-forbidden edit link
+    urls = listing.article_urls()
+    amp = [u for u in urls if "/amp/" in u]
+    # 12 posts, the robots-forbidden edit link, and the AMP variants of some posts (canonical → the post)
+    assert len(urls) == 13 + len(amp) and len(amp) >= 1
+    assert all(u.replace("/amp/", "/") in urls for u in amp)
     assert listing.next_page() == "http://127.0.0.4:8765/category/news/page/2/"
+
+
+def test_amp_variant_reads_as_its_post() -> None:
+    """``/amp/post/N/`` is the same story: canonical → ``/post/N/``, same title, date and body."""
+    amp_expected = load("amp.expected.json")
+    amp = extract("amp.html", amp_expected["url"])
+    assert amp.url == amp_expected["url"]
+    assert amp.canonical_url == amp_expected["canonical_url"] != amp.url
+    assert amp.title == amp_expected["title"]
+    assert amp.published_at == datetime.fromisoformat(amp_expected["published_at"])
+    assert amp.body.startswith(amp_expected["first_sentence"])
+    assert amp.body.endswith(amp_expected["last_sentence"])
+    assert not any(line.startswith(FOOTER) for line in amp.body.splitlines())
