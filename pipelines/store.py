@@ -22,6 +22,7 @@ from pipelines.config import database_url, sources_file
 from pipelines.storage.db import make_engine, make_sessionmaker
 from pipelines.storage.migrate import upgrade_engine
 from pipelines.storage.write import finish_run, start_run, store_document, sync_sources
+from pipelines.validate import strip_nul_fields
 
 logger = logging.getLogger(__name__)
 
@@ -29,14 +30,16 @@ ORIGIN_KINDS = frozenset({"ministry", "government"})
 
 
 def role_for(kind: str | None) -> str:
-    """A page published by a ministry or government body is an origin; anything else is
-    the outlet's own story until attribution says it is a copy."""
+    """The role when attribution left ``item.role`` unset: a page published by a ministry or
+    government body is an origin; anything else is the outlet's own story."""
     return "origin" if kind in ORIGIN_KINDS else "own"
 
 
 class StorePipeline:
     """Settings: ``MANBA_STORE_ENABLED`` (default on), ``MANBA_DATABASE_URL``,
-    ``MANBA_SOURCES_FILE``. Stats: ``manba/store/created|updated|unchanged``."""
+    ``MANBA_SOURCES_FILE``. Stats: ``manba/store/created|updated|unchanged`` (the item itself;
+    an origin stored with it is not counted) and ``manba/store/linked`` (copies stored in
+    their origin's release)."""
 
     def __init__(
         self,
@@ -94,6 +97,9 @@ class StorePipeline:
         if not isinstance(item, ArticleItem):
             raise TypeError(f"StorePipeline stores ArticleItem, not {type(item).__name__}")
         source = self.registry.sources.get(item.site)
+        if item.origin is not None:
+            # Fetched by origin-following after validation ran: PostgreSQL refuses NUL in text.
+            strip_nul_fields(item.origin)
         with self.sessions.begin() as session:
             result = store_document(
                 session,
@@ -104,6 +110,8 @@ class StorePipeline:
             )
         if self.stats is not None:
             self.stats.inc_value(f"manba/store/{result.value}")
+            if item.origin is not None:
+                self.stats.inc_value("manba/store/linked")
         return item
 
     def spider_closed(self, reason: str) -> None:

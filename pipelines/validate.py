@@ -22,6 +22,20 @@ def strip_nul(value: Any) -> Any:
     return value
 
 
+def strip_nul_fields(item: Any) -> int:
+    """Strip NUL characters from every field of ``item`` in place; the number of fields changed."""
+    adapter = ItemAdapter(item)
+    names = [f.name for f in fields(item)] if is_dataclass(item) else list(adapter.keys())
+    changed = 0
+    for name in names:
+        value = adapter.get(name)
+        cleaned = strip_nul(value)
+        if cleaned != value:
+            adapter[name] = cleaned
+            changed += 1
+    return changed
+
+
 def drop_reason(title: str | None, body: str | None, min_body_chars: int) -> str | None:
     if not title or not title.strip():
         return "no_title"
@@ -52,14 +66,9 @@ class ValidatePipeline:
         return cls(min_body_chars=min_body, stats=crawler.stats)
 
     def process_item(self, item: Any) -> Any:
+        for _ in range(strip_nul_fields(item)):
+            self._inc("manba/validate/nul_stripped")
         adapter = ItemAdapter(item)
-        names = [f.name for f in fields(item)] if is_dataclass(item) else list(adapter.keys())
-        for name in names:
-            value = adapter.get(name)
-            cleaned = strip_nul(value)
-            if cleaned != value:
-                adapter[name] = cleaned
-                self._inc("manba/validate/nul_stripped")
         reason = drop_reason(adapter.get("title"), adapter.get("body"), self.min_body_chars)
         if reason is not None:
             self._inc(f"manba/drop/{reason}")

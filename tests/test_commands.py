@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from crawler.attribution.model import Attribution
 from crawler.registry import load_registry
 from pipelines.storage.db import make_engine, make_sessionmaker
 from pipelines.storage.migrate import upgrade_to_head
@@ -183,3 +184,61 @@ def test_summary_rejects_a_bad_labels_file(store_url: str, tmp_path: Path) -> No
     result = scrapy(store_url, "summary", "--labels", str(bad))
     assert result.returncode == 2
     assert "cannot read labels" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def linked_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An origin, a copy linked to it, and a copy whose origin was not found."""
+    root = tmp_path_factory.mktemp("linked")
+    url = f"sqlite:///{root / 'manba.sqlite3'}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    ict = Attribution(name="وزارت ارتباطات", source="ict", kind="ministry", phrase="به نقل از وزارت ارتباطات")
+    origin = ITEMS[0][0]
+    with make_sessionmaker(engine).begin() as session:
+        sync_sources(session, load_registry(write_registry(root / "sources.toml")))
+        for n, found in ((2, origin), (3, None)):
+            copy = article(n, site="isna", canonical_url=f"https://www.isna.ir/news/{n}/", role="copy")
+            copy.attributions, copy.origin, copy.similarity = [ict], found, 0.9
+            store_document(session, copy, run_id=None, source_key="isna")
+    engine.dispose()
+    return url
+
+
+def copy_label(n: int, chain: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "url": f"https://www.isna.ir/news/{n}/",
+        "site": "isna",
+        "role": "copy",
+        "copy_of": ITEMS[0][0].canonical_url,
+        "attribution": chain,
+    }
+
+
+@pytest.mark.parametrize(("minimum", "status"), [(None, 0), ("0.5", 0), ("0.95", 1)])
+def test_summary_scores_attribution_and_origin_links(
+    linked_store_url: str, tmp_path: Path, minimum: str | None, status: int
+) -> None:
+    ict = {"source": "ict", "name": "وزارت ارتباطات و فناوری اطلاعات", "kind": "ministry"}
+    isna = {"source": "isna", "name": "ایسنا", "kind": "agency"}
+    articles = [
+        {**label(0), "role": "origin", "copy_of": None, "attribution": []},
+        copy_label(2, [ict]),
+        copy_label(3, [isna, ict]),
+    ]
+    args = ["summary", "--labels", labels_file(tmp_path, articles)]
+    if minimum is not None:
+        args += ["--min-origin-links", minimum]
+    result = scrapy(linked_store_url, *args)
+    assert result.returncode == status, result.stdout + result.stderr
+    assert (
+        "attribution   precision 2/2 = 100.0%  recall 2/3 = 66.7%  exact chains 2/3 = 66.7%" in result.stdout
+    )
+    assert "origin links  1/2 = 50.0%" in result.stdout
+    assert ("below --min-origin-links" in result.stdout) is (status == 1)
+
+
+def test_summary_min_origin_links_needs_labels(store_url: str) -> None:
+    result = scrapy(store_url, "summary", "--min-origin-links", "0.9")
+    assert result.returncode == 2
+    assert "needs --labels" in result.stderr

@@ -52,6 +52,14 @@ def crawl(fixture_web: FixtureWeb, tmp_path_factory: pytest.TempPathFactory) -> 
     return Crawl(url, env, log, export_lines(env))
 
 
+def followed_origins_only(docs: dict[str, dict[str, Any]], given: set[str], fixture_web: FixtureWeb) -> bool:
+    """Besides the given pages, only the releases they were copied from (found by origin following)."""
+    labels = labelled(fixture_web)
+    wanted = {labels[u]["copy_of"] for u in given if u in labels and labels[u].get("copy_of")}
+    extra = set(docs) - given
+    return extra <= wanted and all(docs[u]["role"] == "origin" for u in extra)
+
+
 def labelled(fixture_web: FixtureWeb) -> dict[str, dict[str, Any]]:
     return {a["url"]: a for a in fixture_web.labels["articles"]}
 
@@ -161,7 +169,8 @@ def test_urls_spider_stores_given_pages(fixture_web: FixtureWeb, tmp_path: Path)
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert "'manba/article/extracted/generic': 1" in result.stderr
     docs = {d["url"]: d for line in export_lines(env) for d in line["documents"]}
-    assert set(docs) == {known["url"], unknown["url"]}
+    assert {known["url"], unknown["url"]} <= set(docs)
+    assert followed_origins_only(docs, {known["url"], unknown["url"]}, fixture_web)
     assert docs[known["url"]]["site"] == "isna"
     assert docs[unknown["url"]]["site"] == fixture_web.labels["sites"]["blog"]["ip"]
     assert docs[unknown["url"]]["title"] == unknown["title"]
@@ -175,4 +184,6 @@ def test_urls_file_argument(fixture_web: FixtureWeb, tmp_path: Path) -> None:
     env = scrapy_env(f"sqlite:///{tmp_path / 'file.sqlite3'}", fixture_web.registry_path)
     result = run_scrapy("crawl", "urls", "-a", f"urls_file={listing}", env=env)
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
-    assert {d["url"] for line in export_lines(env) for d in line["documents"]} == set(urls)
+    docs = {d["url"]: d for line in export_lines(env) for d in line["documents"]}
+    assert set(urls) <= set(docs)
+    assert followed_origins_only(docs, set(urls), fixture_web)

@@ -14,7 +14,9 @@ import pytest
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.attribution.model import Attribution
 from crawler.commands.export import write_csv, write_jsonl
+from crawler.items import ArticleItem
 from crawler.registry import load_registry
 from pipelines.storage import export
 from pipelines.storage.db import make_engine, make_sessionmaker
@@ -179,3 +181,63 @@ def test_written_files_round_trip_persian_text(sessions: sessionmaker[Session], 
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [tuple(r) for r in rows] == [CSV_FIELDS] * len(ITEMS)
     assert {r["text"] for r in rows} == {item.body for item, _, _ in ITEMS}
+
+
+ICT = Attribution(name="وزارت ارتباطات", source="ict", kind="ministry", phrase="به نقل از وزارت ارتباطات")
+ISNA = Attribution(name="ایسنا", source="isna", kind="agency", phrase="به گزارش ایسنا")
+UNKNOWN = Attribution(name="شرکت ناشناس", source=None, kind=None, phrase="به نقل از شرکت ناشناس")
+
+
+def linked_copy(n: int, origin: ArticleItem | None, chain: list[Attribution]) -> ArticleItem:
+    return article(
+        n,
+        site="isna",
+        canonical_url=f"https://www.isna.ir/news/{n}/",
+        attributions=chain,
+        role="copy",
+        origin=origin,
+        similarity=0.9 if origin is not None else None,
+    )
+
+
+def test_linked_copies_attributions_source_and_origin(sessions: sessionmaker[Session]) -> None:
+    origin = ITEMS[0][0]  # already stored as an origin by the fixture
+    with sessions.begin() as session:
+        for item in (
+            linked_copy(10, origin, [ISNA, ICT]),
+            linked_copy(11, origin, [ICT]),
+            linked_copy(12, None, [UNKNOWN, ICT]),  # origin not found: its own release, source known
+            linked_copy(13, None, [UNKNOWN]),  # nothing resolves: source null
+        ):
+            store_document(session, item, run_id=None, source_key="isna")
+    with sessions() as session:
+        lines = list(iter_releases(session))
+        rows = {row["url"]: row for row in iter_document_rows(session)}
+    for line in lines:
+        assert_export_line(line)
+    urls = [doc["url"] for line in lines for doc in line["documents"]]
+    assert len(urls) == len(set(urls)) == len(ITEMS) + 4
+    by_url = {doc["url"]: line for line in lines for doc in line["documents"]}
+    line = by_url[origin.canonical_url]
+    assert line["source"] == "ict"
+    assert line["origin"]["url"] == origin.canonical_url
+    assert [(d["url"], d["role"]) for d in line["documents"]] == [
+        (origin.canonical_url, "origin"),
+        ("https://www.isna.ir/news/10/", "copy"),
+        ("https://www.isna.ir/news/11/", "copy"),
+    ]
+    copy = line["documents"][1]
+    assert copy["similarity"] == 0.9
+    assert copy["attributions"] == [
+        {"source": "isna", "name": "ایسنا", "kind": "agency", "phrase": "به گزارش ایسنا"},
+        {"source": "ict", "name": "وزارت ارتباطات", "kind": "ministry", "phrase": "به نقل از وزارت ارتباطات"},
+    ]
+    unlinked = by_url["https://www.isna.ir/news/12/"]
+    assert (unlinked["source"], unlinked["origin"], len(unlinked["documents"])) == ("ict", None, 1)
+    assert unlinked["documents"][0]["attributions"][0] == UNKNOWN.as_dict()
+    assert by_url["https://www.isna.ir/news/13/"]["source"] is None
+    # CSV: the chain as JSON, and the release's origin URL.
+    assert json.loads(rows["https://www.isna.ir/news/11/"]["attributions"]) == [ICT.as_dict()]
+    assert rows["https://www.isna.ir/news/11/"]["origin_url"] == origin.canonical_url
+    assert rows[origin.canonical_url]["origin_url"] == origin.canonical_url
+    assert rows["https://www.isna.ir/news/12/"]["origin_url"] is None

@@ -117,7 +117,7 @@ def test_upgrade_to_head_creates_the_schema_and_is_repeatable(database_url: str)
     try:
         assert current_revision(engine) == head_revision()
         tables = set(inspect(engine).get_table_names())
-        assert {"sources", "releases", "documents", "crawl_runs", "alembic_version"} <= tables
+        assert {"sources", "releases", "documents", "attributions", "crawl_runs", "alembic_version"} <= tables
         check_ready(engine)
     finally:
         engine.dispose()

@@ -148,6 +148,23 @@ def test_process_item_stores_once_and_counts(pipeline: StorePipeline, db_url: st
     assert all(d.crawl_run_id == pipeline.run_id for d in docs.values())
 
 
+def test_process_item_links_a_copy_to_its_origin(pipeline: StorePipeline, db_url: str) -> None:
+    origin = article(
+        1, site="ict", canonical_url="https://www.ict.gov.ir/fa/news/1/", body=article().body + "\x00"
+    )
+    copy = article(2, site="isna", role="copy", origin=origin, similarity=0.9, origin_status="found")
+    own = article(3, site="ict", canonical_url="https://www.ict.gov.ir/fa/news/3/", role="own")
+    for item in (copy, own):
+        assert pipeline.process_item(item) is item
+    assert "\x00" not in origin.body  # fetched after validation: cleaned by the store
+    stats = pipeline.stats
+    assert stats is not None
+    assert (stats.get_value("manba/store/created"), stats.get_value("manba/store/linked")) == (2, 1)
+    docs = {d.canonical_url: d for d in documents(db_url)}
+    assert [d.role for d in docs.values()] == ["origin", "copy", "own"]  # item.role beats the site's kind
+    assert docs[copy.canonical_url].release_id == docs[origin.canonical_url].release_id
+
+
 def test_spider_closed_finishes_the_run(pipeline: StorePipeline, db_url: str) -> None:
     pipeline.process_item(article())
     assert pipeline.stats is not None

@@ -64,6 +64,7 @@ def format_labels(path: str, report: LabelReport) -> list[str]:
         f"  {site:<{width}}  labelled {labelled:>6}  stored {stored:>6}"
         for site, (labelled, stored) in report.per_site.items()
     ]
+    lines += format_scores(report)
     if report.missing:
         lines.append(f"Missing labelled articles ({len(report.missing)}):")
         lines += [f"  {site}  {url}" for site, url in report.missing[:MAX_LISTED]]
@@ -80,13 +81,39 @@ def format_labels(path: str, report: LabelReport) -> list[str]:
     return lines
 
 
+def _ratio(part: int, whole: int) -> str:
+    return f"{part}/{whole} = {part / whole:.1%}" if whole else f"{part}/{whole} = n/a"
+
+
+def format_scores(report: LabelReport) -> list[str]:
+    lines = []
+    score = report.attribution
+    if score is not None:
+        lines.append(
+            f"attribution   precision {_ratio(score.matched, score.stored)}"
+            f"  recall {_ratio(score.matched, score.labelled)}"
+            f"  exact chains {_ratio(score.exact, score.chains)}"
+        )
+    links = report.origin_links
+    if links is not None:
+        lines.append(f"origin links  {_ratio(links.linked, links.copies)}")
+    return lines
+
+
+def share(value: str) -> float:
+    number = float(value)
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, not {value}")
+    return number
+
+
 class Command(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "[--labels PATH]"
+        return "[--labels PATH [--min-origin-links SHARE]]"
 
     def short_desc(self) -> str:
         return "Summarise the last crawl run and the store (optionally against labels)"
@@ -95,19 +122,30 @@ class Command(ScrapyCommand):
         return (
             "Print the last crawl run (pages fetched, items, drops by reason, errors) and the "
             "documents stored per site. With --labels PATH (a labels.json with an 'articles' list) "
-            "also compare the store with the labelled articles, and exit with status 1 when a "
-            "labelled article is missing or stored with a different date."
+            "also compare the store with the labelled articles (dates, attribution chains, origin "
+            "links), and exit with status 1 when a labelled article is missing or stored with a "
+            "different date, or, with --min-origin-links, when fewer labelled copies than that "
+            "share sit in their origin's release."
         )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--labels", metavar="PATH", help="labels.json to compare the store with")
+        parser.add_argument(
+            "--min-origin-links",
+            metavar="SHARE",
+            type=share,
+            default=None,
+            help="with --labels: exit 1 when fewer labelled copies than SHARE are linked to their origin",
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         if args:
             raise UsageError(f"unexpected argument(s): {' '.join(args)}")
         articles = None
+        if opts.min_origin_links is not None and not opts.labels:
+            raise UsageError("--min-origin-links needs --labels", print_help=False)
         if opts.labels:
             try:
                 articles = load_labels(opts.labels)
@@ -128,5 +166,9 @@ class Command(ScrapyCommand):
         if report is not None:
             lines += format_labels(opts.labels, report)
             if not report.ok:
+                self.exitcode = 1
+            links = report.origin_links.share if report.origin_links is not None else None
+            if opts.min_origin_links is not None and links is not None and links < opts.min_origin_links:
+                lines.append(f"origin links below --min-origin-links {opts.min_origin_links:.1%}")
                 self.exitcode = 1
         print("\n".join(lines))

@@ -60,7 +60,7 @@ class ManbaSpider(scrapy.Spider):
             cb_kwargs={"source_key": source.key if source else None},
         )
 
-    def parse_article(self, response: Response, source_key: str | None) -> Iterator[ArticleItem]:
+    def parse_article(self, response: Response, source_key: str | None = None) -> Iterator[ArticleItem]:
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("manba/skip/not_text")
             content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")

@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pipelines.storage.models import Document, Release, Source
+from pipelines.storage.models import Document, DocumentAttribution, Release, Source
 
 BATCH_SIZE = 500
 ROLE_ORDER = {"origin": 0, "copy": 1, "own": 2}
 
 DOCUMENT_FIELDS = ("url", "site", "title", "published_at", "role", "similarity", "text", "attributions")
-CSV_FIELDS = ("release_id", *DOCUMENT_FIELDS)
+CSV_FIELDS = ("release_id", *DOCUMENT_FIELDS, "origin_url")
 
 
 def _iso(doc: Document) -> str | None:
@@ -28,11 +28,16 @@ def _iso(doc: Document) -> str | None:
     return local.isoformat() if local is not None else None
 
 
-def document_dict(doc: Document) -> dict[str, Any]:
+def attribution_dict(row: DocumentAttribution) -> dict[str, str | None]:
+    return {"source": row.source_key, "name": row.name, "kind": row.kind, "phrase": row.phrase}
+
+
+def document_dict(doc: Document, attributions: list[DocumentAttribution] | None = None) -> dict[str, Any]:
     """One entry of a release's ``documents`` list.
 
     ``url`` is the canonical URL (the document's identity); ``published_at`` is
-    given in the UTC offset the page itself used.
+    given in the UTC offset the page itself used; ``attributions`` are the chain's
+    rows in position order (nearest source first).
     """
     return {
         "url": doc.canonical_url,
@@ -42,7 +47,7 @@ def document_dict(doc: Document) -> dict[str, Any]:
         "role": doc.role,
         "similarity": doc.similarity,
         "text": doc.body,
-        "attributions": [],  # filled once the attribution stage stores its results
+        "attributions": [attribution_dict(a) for a in attributions or []],
     }
 
 
@@ -55,7 +60,10 @@ def _sort_key(doc: Document) -> tuple[int, str, int]:
     return (ROLE_ORDER.get(doc.role, 9), published, doc.id)
 
 
-def _release_batches(session: Session) -> Iterator[tuple[list[Release], dict[int, list[Document]]]]:
+_Batch = tuple[list[Release], dict[int, list[Document]], dict[int, list[DocumentAttribution]]]
+
+
+def _release_batches(session: Session) -> Iterator[_Batch]:
     last_id = 0
     while True:
         releases = list(
@@ -70,7 +78,16 @@ def _release_batches(session: Session) -> Iterator[tuple[list[Release], dict[int
         ids = [r.id for r in releases]
         for doc in session.scalars(select(Document).where(Document.release_id.in_(ids))):
             documents[doc.release_id].append(doc)
-        yield releases, documents
+        chains: dict[int, list[DocumentAttribution]] = defaultdict(list)
+        rows = session.scalars(
+            select(DocumentAttribution)
+            .join(Document, Document.id == DocumentAttribution.document_id)
+            .where(Document.release_id.in_(ids))
+            .order_by(DocumentAttribution.document_id, DocumentAttribution.position)
+        )
+        for row in rows:
+            chains[row.document_id].append(row)
+        yield releases, documents, chains
         session.expunge_all()
 
 
@@ -80,7 +97,7 @@ def iter_releases(session: Session) -> Iterator[dict[str, Any]]:
     Documents are listed origin first, then by publication time.
     """
     sources = _source_keys(session)
-    for releases, documents in _release_batches(session):
+    for releases, documents, chains in _release_batches(session):
         for release in releases:
             docs = sorted(documents.get(release.id, []), key=_sort_key)
             if not docs:
@@ -102,17 +119,20 @@ def iter_releases(session: Session) -> Iterator[dict[str, Any]]:
                     if origin is not None
                     else None
                 ),
-                "documents": [document_dict(d) for d in docs],
+                "documents": [document_dict(d, chains.get(d.id)) for d in docs],
             }
 
 
 def iter_document_rows(session: Session) -> Iterator[dict[str, Any]]:
     """One flat row per document (``CSV_FIELDS``), in the order of :func:`iter_releases`.
 
-    ``attributions`` is a JSON string, since CSV has no lists.
+    ``attributions`` is a JSON string, since CSV has no lists; ``origin_url`` is the URL of
+    the release's origin document (empty when it has none).
     """
     for release in iter_releases(session):
+        origin = release["origin"]
         for doc in release["documents"]:
             row = {"release_id": release["release_id"], **doc}
             row["attributions"] = json.dumps(doc["attributions"], ensure_ascii=False)
+            row["origin_url"] = origin["url"] if origin is not None else None
             yield row

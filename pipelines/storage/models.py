@@ -4,10 +4,11 @@ One ``documents`` row per canonical URL (the identity of a page); every document
 belongs to exactly one ``releases`` row (the story it is a copy of, or its own).
 Timestamps are stored in UTC and always come back timezone-aware, on SQLite too.
 
-Tables planned for later stages (not created yet): ``attributions`` (document →
-source chain, nearest first), ``document_versions`` (earlier title/body of an
-updated document) and ``minhash_bands`` (band hash → document, indexed, so
-near-duplicate search is a lookup rather than a scan).
+``attributions`` holds each document's credit chain, nearest source first.
+
+Tables planned for later stages (not created yet): ``document_versions`` (earlier
+title/body of an updated document) and ``minhash_bands`` (band hash → document,
+indexed, so near-duplicate search is a lookup rather than a scan).
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
@@ -129,6 +132,7 @@ class Release(TimestampMixin, Base):
     title: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
+    """The attributed source: the issuer for an origin, the chain's last source for a copy."""
     # documents.release_id points back here, hence use_alter: the cycle is closed
     # by an ALTER after both tables exist.
     origin_document_id: Mapped[int | None] = mapped_column(
@@ -153,12 +157,20 @@ class Document(TimestampMixin, Base):
     """Registry key, or the host name for a host the registry does not know."""
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
     release_id: Mapped[int] = mapped_column(ForeignKey("releases.id", ondelete="RESTRICT"), index=True)
+    """The release this document belongs to: its origin's for a linked copy, else its own."""
     role: Mapped[str] = mapped_column(String(8))
     similarity: Mapped[float | None] = mapped_column(Float)
     """Similarity to the release's origin document (``None`` when not compared)."""
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     """Extracted body as published (not normalised)."""
+    title_norm: Mapped[str] = mapped_column(Text, default="", server_default="")
+    body_norm: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """Normalised title and body (for matching; ``title``/``body`` stay as published)."""
+    own_reporting: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """The text credits the outlet's own reporter."""
+    origin_status: Mapped[str | None] = mapped_column(String(32))
+    """How the search for the original release went (found, not_found, disabled, …)."""
     published_at: Mapped[datetime | None]
     """UTC instant; the offset the page used is kept in ``published_offset``."""
     published_offset: Mapped[int | None] = mapped_column(Integer)
@@ -184,3 +196,20 @@ class Document(TimestampMixin, Base):
         if self.published_offset is None:
             return self.published_at
         return self.published_at.astimezone(timezone(timedelta(seconds=self.published_offset)))
+
+
+class DocumentAttribution(Base):
+    """One element of a document's attribution chain (``position`` 0 is the nearest source)."""
+
+    __tablename__ = "attributions"
+    __table_args__ = (UniqueConstraint("document_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
+    source_key: Mapped[str | None] = mapped_column(String(64))
+    """Registry key as attribution resolved it; kept even if the source row goes."""
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(32))
+    phrase: Mapped[str] = mapped_column(Text)

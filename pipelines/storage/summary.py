@@ -7,15 +7,22 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from pipelines.storage.models import CrawlRun, Document
+from pipelines.storage.label_scores import (
+    AttributionScore,
+    OriginLinkScore,
+    score_attributions,
+    score_origin_links,
+)
+from pipelines.storage.models import CrawlRun, Document, DocumentAttribution, Release
 
 DROP_PREFIX = "manba/drop/"
 
@@ -88,6 +95,10 @@ class LabelReport:
     """(site, url) of labelled articles not in the store."""
     date_mismatches: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     """(url, labelled date, stored date)."""
+    attribution: AttributionScore | None = None
+    """Stored chains against labelled ones (``None`` when no article has an ``attribution`` label)."""
+    origin_links: OriginLinkScore | None = None
+    """Labelled copies sitting in their origin's release (``None`` when no label has ``copy_of``)."""
 
     @property
     def ok(self) -> bool:
@@ -145,4 +156,56 @@ def compare_labels(session: Session, articles: list[dict[str, Any]]) -> LabelRep
                     (url, label_date, local.isoformat() if local is not None else None)
                 )
     report.per_site = {s: (labelled_sites[s], stored_sites[s]) for s in sorted(labelled_sites)}
+    ids = [doc.id for doc in stored.values()]
+    if any("attribution" in a for a in articles):
+        chains = _chains(session, ids)
+        report.attribution = score_attributions(
+            (chains.get(stored[str(a["url"])].id, []), list(a["attribution"] or []))
+            for a in articles
+            if "attribution" in a and str(a["url"]) in stored
+        )
+    if any("copy_of" in a for a in articles):
+        origins = _release_origin_urls(session, ids)
+        report.origin_links = score_origin_links(
+            (str(a["copy_of"]), origins.get(stored[url].id) if url in stored else None)
+            for a in articles
+            if a.get("role") == "copy" and a.get("copy_of")
+            for url in [str(a["url"])]
+        )
     return report
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _chains(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """document id → its stored chain, nearest first, as ``{"source", "name", "kind"}`` dicts."""
+    chains: dict[int, list[dict[str, Any]]] = {}
+    for chunk in _chunks(ids):
+        rows = session.scalars(
+            select(DocumentAttribution)
+            .where(DocumentAttribution.document_id.in_(chunk))
+            .order_by(DocumentAttribution.document_id, DocumentAttribution.position)
+        )
+        for row in rows:
+            chains.setdefault(row.document_id, []).append(
+                {"source": row.source_key, "name": row.name, "kind": row.kind}
+            )
+    return chains
+
+
+def _release_origin_urls(session: Session, ids: list[int]) -> dict[int, str]:
+    """document id → canonical URL of its release's origin document (when the release has one)."""
+    origin = aliased(Document)
+    found: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(Document.id, origin.canonical_url)
+            .join(Release, Release.id == Document.release_id)
+            .join(origin, origin.id == Release.origin_document_id)
+            .where(Document.id.in_(chunk))
+        ).tuples()
+        found.update(rows.all())
+    return found
