@@ -20,6 +20,7 @@ from crawler.items import ArticleItem
 from crawler.registry import Registry, load_registry
 from pipelines.config import database_url, sources_file
 from pipelines.storage.db import make_engine, make_sessionmaker
+from pipelines.storage.hops import link_through_hops
 from pipelines.storage.migrate import upgrade_engine
 from pipelines.storage.write import finish_run, start_run, store_document, sync_sources
 from pipelines.validate import strip_nul_fields
@@ -117,6 +118,10 @@ class StorePipeline:
     def spider_closed(self, reason: str) -> None:
         try:
             if self.sessions is not None and self.run_id is not None:
+                with self.sessions.begin() as session:
+                    linked = link_through_hops(session)
+                if self.stats is not None and linked:
+                    self.stats.inc_value("manba/origin/hop_linked", linked)
                 stats = self.stats.get_stats() if self.stats is not None else {}
                 with self.sessions.begin() as session:
                     finish_run(session, self.run_id, reason, stats)

@@ -187,3 +187,66 @@ def test_urls_file_argument(fixture_web: FixtureWeb, tmp_path: Path) -> None:
     docs = {d["url"]: d for line in export_lines(env) for d in line["documents"]}
     assert set(urls) <= set(docs)
     assert followed_origins_only(docs, set(urls), fixture_web)
+
+
+def norm_name(name: str) -> str:
+    return " ".join(name.replace("ي", "ی").replace("ك", "ک").replace("\u200c", " ").split())
+
+
+def test_every_labelled_chain_is_stored(crawl: Crawl, fixture_web: FixtureWeb) -> None:
+    docs = crawl.documents()
+    found = correct = expected = exact = 0
+    for url, label in labelled(fixture_web).items():
+        want = [(a["source"], norm_name(a["name"])) for a in label["attribution"]]
+        got = [(a["source"], norm_name(a["name"])) for a in docs[url]["attributions"]]
+        expected += len(want)
+        found += len(got)
+        correct += len(set(want) & set(got))
+        exact += want == got
+    print(f"\nchains on the fixture web: precision={correct / found:.3f} recall={correct / expected:.3f} "
+          f"exact={exact}/{len(docs)}")
+    assert exact == len(docs)
+
+
+def test_copies_are_linked_to_their_origin(crawl: Crawl, fixture_web: FixtureWeb) -> None:
+    origin_of = {
+        d["url"]: (line["origin"] or {}).get("url") for line in crawl.lines for d in line["documents"]
+    }
+    copies = [a for a in fixture_web.labels["articles"] if a.get("copy_of")]
+    linked = [a for a in copies if origin_of[a["url"]] == a["copy_of"]]
+    share = len(linked) / len(copies)
+    print(f"\norigin links on the fixture web: {len(linked)}/{len(copies)} = {share:.1%}")
+    assert share >= 0.95
+    for line in crawl.lines:
+        if line["origin"] is not None and len(line["documents"]) > 1:
+            assert line["source"] == line["origin"]["site"]
+
+
+def test_search_only_releases_are_found_by_following(crawl: Crawl, fixture_web: FixtureWeb) -> None:
+    unlisted = [a for a in fixture_web.labels["articles"] if a.get("listed") is False]
+    assert len(unlisted) >= 5
+    docs = crawl.documents()
+    for label in unlisted:
+        assert docs[label["url"]]["role"] == "origin"
+    assert "'manba/origin/found': " in crawl.log
+
+
+def test_amp_variants_land_on_one_document(crawl: Crawl, fixture_web: FixtureWeb) -> None:
+    variants = fixture_web.labels["variants"]
+    assert variants
+    docs = crawl.documents()
+    assert not set(variants) & set(docs)
+    assert set(variants.values()) <= set(docs)
+
+
+def test_following_can_be_turned_off(fixture_web: FixtureWeb, tmp_path: Path) -> None:
+    env = scrapy_env(
+        f"sqlite:///{tmp_path / 'off.sqlite3'}", fixture_web.registry_path, MANBA_FOLLOW_ORIGINS="0"
+    )
+    log = crawl_sources(env)
+    assert "Disabled pipelines.origin.OriginPipeline: MANBA_FOLLOW_ORIGINS is off" in log
+    assert "manba/origin/requests" not in log
+    stored = {d["url"] for line in export_lines(env) for d in line["documents"]}
+    unlisted = {a["url"] for a in fixture_web.labels["articles"] if a.get("listed") is False}
+    assert not unlisted & stored
+    assert len(stored) == len(fixture_web.labels["articles"]) - len(unlisted)

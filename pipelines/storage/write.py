@@ -407,3 +407,30 @@ def finish_run(session: Session, run_id: int, reason: str, stats: Mapping[str, A
     run.documents_unchanged = _count(stats, "manba/store/unchanged")
     run.errors = _count(stats, "log_count/ERROR")
     session.flush()
+
+
+def move_to_release(
+    session: Session, doc: Document, release_id: int, *, similarity: float, status: str
+) -> None:
+    """Put a stored copy into another release found after it was stored.
+
+    Copies already gathered in its release without an origin (they copied this copy)
+    move with it; a release left empty is deleted.
+    """
+    old_release = session.get(Release, doc.release_id)
+    if old_release is None or old_release.id == release_id:
+        return
+    doc.role = "copy"
+    doc.similarity = similarity
+    doc.origin_status = status
+    followers = [doc]
+    if old_release.origin_document_id is None:
+        followers = list(session.scalars(select(Document).where(Document.release_id == old_release.id)))
+    for member in followers:
+        member.release_id = release_id
+    session.flush()
+    if not _has_other_documents(session, old_release.id, doc.id):
+        session.delete(old_release)
+    elif old_release.origin_document_id == doc.id:
+        old_release.origin_document_id = None
+    session.flush()
