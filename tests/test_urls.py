@@ -12,6 +12,12 @@ from crawler.text.urls import canonical_url
         ("https://www.isna.ir:443/news/1?fbclid=x", "https://www.isna.ir/news/1"),
         ("http://127.0.0.2:8765/fa/news/1/", "http://127.0.0.2:8765/fa/news/1/"),
         ("https://a.test", "https://a.test/"),
+        ("http://127.0.0.4:8765/amp/post/5003/", "http://127.0.0.4:8765/post/5003/"),
+        ("https://www.isna.ir/news/1403/amp", "https://www.isna.ir/news/1403"),
+        ("https://x.ir/fa/news/12/print?id=3", "https://x.ir/fa/news/12?id=3"),
+        ("https://x.ir/news/12/?amp=1&print=true", "https://x.ir/news/12/"),
+        ("https://x.ir/amp", "https://x.ir/amp"),
+        ("https://x.ir/printers/1", "https://x.ir/printers/1"),
     ],
 )
 def test_canonical_url(url: str, expected: str) -> None:
