@@ -454,6 +454,16 @@ CONNECTIVES = (
     "به گفته مسئولان، ",
 )
 
+# A long release ends with a breakdown by province: facts change every few words, so these
+# paragraphs are the story's own and do not bring two long releases closer together.
+BREAKDOWN_INTRO = "جزئیات [این طرح|این برنامه] به تفکیک [شهرستان‌ها|استان‌ها] به این شرح [است|اعلام شد]:"
+BREAKDOWN = (
+    "در {city} {n2} مورد با {pct} درصد پیشرفت [ثبت شده است|گزارش شده است].",
+    "سهم {province} {n3} [واحد|مورد] است و {n1} [پروژه|طرح] آن در {month} ماه [آغاز می‌شود|تحویل می‌شود].",
+    "{city}: {n2} [مورد|واحد]، اعتبار {amount} هزار میلیارد ریال، پیشرفت {pct} درصد.",
+    "{company} در {city} {n1} [سایت|مرکز] و در {province} {n2} [مورد|واحد] را [تکمیل کرده است|به پایان رسانده است].",
+)
+
 HEADLINE_PREFIXES = ("فوری: ", "", "خبر خوب: ", "")
 
 # Foreign-language copies of a release (one English, one Arabic outlet page): short, generic, and

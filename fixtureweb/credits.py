@@ -205,7 +205,8 @@ ORIGIN_SHAPE = "origin_pr_signature"
 
 
 class ShapePicker:
-    """Least-used first, ties broken by the generator's random source: every shape occurs early."""
+    """Least-used first, publisher-specific before general, ties broken by the generator's random
+    source: every shape occurs early."""
 
     def __init__(self, choice: Callable[[list[Shape]], Shape]) -> None:
         self.choice = choice
@@ -215,7 +216,9 @@ class ShapePicker:
         month = month_of(published)
         fits = [s for s in SHAPES if s.upstream == upstream and s.fits(site, month)]
         least = min(self.used[s.key] for s in fits)
-        shape = self.choice([s for s in fits if self.used[s.key] == least])
+        tied = [s for s in fits if self.used[s.key] == least]
+        # Shapes only some publishers use go first, so another site's copies cannot crowd them out.
+        shape = self.choice([s for s in tied if s.sites is not None] or tied)
         self.used[shape.key] += 1
         return shape
 

@@ -6,6 +6,7 @@ Everything is drawn from one ``random.Random(seed)``, iterated in fixed orders, 
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -38,7 +39,9 @@ EDIT_ORDER = (
     "no_zwnj",
     "digits",
     "boilerplate",
+    "keep_first",
 )
+"""``keep_first``: only the first paragraphs of a long release (also labelled ``cut_last``)."""
 
 # Probabilities of each edit per copying site.
 STYLE: dict[str, dict[str, float]] = {
@@ -93,6 +96,28 @@ UNLISTED_SHARE = 0.04
 """Releases the ministry only serves at their URL and in its search (≥ 5)."""
 AMP_EVERY = 4
 """93z serves ``/amp/…`` for every fourth post, linked from its listing."""
+SIBLING_EVERY = 8
+SIBLINGS = 2
+"""Release ``i`` with ``i % SIBLING_EVERY == 0`` (from the eighth on) gets ``SIBLINGS`` releases on
+the same topic within the same week: different stories, hard negatives for syndication."""
+LONG_AT = 5
+"""Releases with ``i % SIBLING_EVERY == LONG_AT`` are long; some copies keep only their first paragraphs."""
+KEEP_FIRST_SHARE = 0.6
+INLINE_BOILERPLATE = {
+    "akharin": (
+        "آیا این خبر برای شما مفید بود؟",
+        "برای دریافت تازه‌ترین اخبار فناوری ما را در شبکه‌های اجتماعی دنبال کنید.",
+    ),
+    "shahr": ("اخبار مرتبط را در بخش فناوری ببینید.", "نظر شما درباره این مطلب چیست؟"),
+    "fanavaran": ("نظر شما درباره این خبر چیست؟ دیدگاه خود را با ما در میان بگذارید.",),
+}
+"""Outlet boilerplate that sits inside the body container, so page objects keep it (DESIGN §5).
+
+93z's like box («این مطلب را می پسندید؟») and related posts are in its template, which the page
+object cuts; these lines stay in the extracted body for the syndication stage to remove."""
+INLINE_SHARE = 0.35
+SAME_DAY_SHARE = 0.6
+"""Own stories an outlet publishes on the day of one of its copies, on the same topic (hard negatives)."""
 
 
 def _month(dt: datetime) -> str:
@@ -135,21 +160,47 @@ class Doc:
     """Ground-truth attribution chain, nearest first, publisher left out."""
     listed: bool = True
     lang: str = "fa"
+    templates: frozenset[str] = frozenset()
+    """Corpus templates the story was written from (siblings avoid their anchor's)."""
+    sibling_of: Doc | None = None
+    """The release of the same ministry, topic and week this one is a different story from."""
+    long: bool = False
+    """A long release: ends with a breakdown by province (some copies keep only its opening)."""
+    same_day_as: Doc | None = None
+    """The copy on the same outlet and day this own story stands next to."""
 
     @property
     def full_title(self) -> str:
         return f"{self.surtitle} {self.title}" if self.surtitle else self.title
 
 
-def _paragraphs(rng: random.Random, topic: str, facts: dict[str, str], own: bool = False) -> list[str]:
+def _paragraphs(
+    rng: random.Random,
+    topic: str,
+    facts: dict[str, str],
+    own: bool = False,
+    long: bool = False,
+    avoid: frozenset[str] = frozenset(),
+    used: set[str] | None = None,
+) -> list[str]:
+    """A story's paragraphs; templates in ``avoid`` are used only when fresh ones run out.
+
+    ``used`` collects the templates drawn, so a sibling release can avoid most of them.
+    """
     spec = C.TOPICS[topic]
-    body = list(spec["body"])
-    rng.shuffle(body)
-    generic = list(C.OWN if own else C.GENERIC)
-    rng.shuffle(generic)
-    pool = body[:4] + generic[:4] if not own else body[:3] + generic[:5]
+
+    def fresh_first(templates: tuple[str, ...]) -> list[str]:
+        out = list(templates)
+        rng.shuffle(out)
+        return sorted(out, key=lambda t: t in avoid)  # stable: shuffled fresh ones, then the rest
+
+    body = fresh_first(spec["body"])
+    generic = fresh_first(C.OWN if own else C.GENERIC)
+    pool = body[:3] + generic[:5] if own else body[:4] + generic[:4]
     rng.shuffle(pool)
-    lead = C.fill(rng.choice(spec["leads"]), facts, rng) if not own else C.fill(pool.pop(), facts, rng)
+    lead_t = fresh_first(spec["leads"])[0] if not own else pool.pop()
+    drawn = [*pool, lead_t]
+    lead = C.fill(lead_t, facts, rng)
     out = [lead]
     quote_at = rng.randint(1, 3)
 
@@ -161,8 +212,17 @@ def _paragraphs(rng: random.Random, topic: str, facts: dict[str, str], own: bool
         take = min(len(pool), rng.choice((1, 2, 2)))
         out.append(" ".join(sentence() for _ in range(take)))
         if len(out) == quote_at and not own:
-            q = dict(facts, quote=C.fill(rng.choice(spec["quotes"]), facts, rng))
-            out.append(C.fill(rng.choice(C.QUOTE_LEADS), q, rng))
+            quote_t, lead_q = fresh_first(spec["quotes"])[0], rng.choice(C.QUOTE_LEADS)
+            drawn.append(quote_t)
+            q = dict(facts, quote=C.fill(quote_t, facts, rng))
+            out.append(C.fill(lead_q, q, rng))
+    if long:
+        out.append(C.fill(C.BREAKDOWN_INTRO, facts, rng))
+        for _ in range(rng.randint(4, 6)):
+            lines = [C.fill(t, C.make_facts(rng, topic), rng) for t in rng.sample(C.BREAKDOWN, 2)]
+            out.append(" ".join(lines))
+    if used is not None:
+        used.update(drawn)
     return out
 
 
@@ -186,15 +246,48 @@ def _spell(text: str, edits: list[str], digits: str) -> str:
     return text
 
 
-def make_release(rng: random.Random, i: int, n: int) -> Doc:
-    topic = list(C.TOPICS)[i % len(C.TOPICS)] if i < len(C.TOPICS) else rng.choice(list(C.TOPICS))
+def make_release(
+    rng: random.Random,
+    i: int,
+    n: int,
+    like: Doc | None = None,
+    long: bool = False,
+    avoid: frozenset[str] = frozenset(),
+) -> Doc:
+    """Release ``i``; with ``like``, another story of the same ministry, topic and week.
+
+    A sibling draws new facts (the same official, month and year: one ministry's week) and
+    mostly templates its anchor did not use, so it shares vocabulary and a few template
+    sentences with the anchor but differs in facts and most sentences.
+    """
+    if like is not None:
+        topic = like.topic
+    elif i < len(C.TOPICS):
+        topic = list(C.TOPICS)[i]
+    else:
+        topic = rng.choice(list(C.TOPICS))
     facts = C.make_facts(rng, topic)
-    title = C.fill(rng.choice(C.TOPICS[topic]["titles"]), facts, rng)
-    body = [*_paragraphs(rng, topic, facts), C.PR_OFFICE]
-    doc = Doc(
-        "ict", topic, title, body, _release_time(rng, i, n), "origin", release=f"R{i + 1:03d}", facts=facts
-    )
+    if like is not None:
+        while facts["province"] == like.facts["province"]:
+            facts = C.make_facts(rng, topic)
+        for key in ("official", "role", "month", "year"):
+            facts[key] = like.facts[key]
+        avoid = avoid | like.templates
+    used: set[str] = set()
+    titles = [t for t in C.TOPICS[topic]["titles"] if t not in avoid]
+    title_t = rng.choice(titles)
+    used.add(title_t)
+    title = C.fill(title_t, facts, rng)
+    body = [*_paragraphs(rng, topic, facts, long=long, avoid=avoid, used=used), C.PR_OFFICE]
+    if like is not None:
+        published = like.published + timedelta(days=rng.randint(1, 5), hours=rng.randint(-3, 3))
+    else:
+        published = _release_time(rng, i, n)
+    doc = Doc("ict", topic, title, body, published, "origin", release=f"R{i + 1:03d}", facts=facts)
     doc.core = list(body)
+    doc.templates = frozenset(used)
+    doc.sibling_of = like
+    doc.long = long
     return doc
 
 
@@ -214,18 +307,33 @@ def _chain(shape: K.Shape, spell: Any) -> list[dict[str, str | None]]:
     return [{"source": key, "name": spell(name), "kind": kind} for key, name, kind in shape.chain]
 
 
-def make_copy(
-    rng: random.Random, site: str, origin: Doc, via: Doc | None, picker: K.ShapePicker
-) -> Doc:
+def _inline_boilerplate(
+    rng: random.Random, site: str, shape: K.Shape, body: list[str], force: bool = False
+) -> bool:
+    """Append the outlet's in-body boilerplate (not after a trailing credit, which ends a page)."""
+    lines = INLINE_BOILERPLATE.get(site)
+    if not lines or shape.tail or not (force or rng.random() < INLINE_SHARE):
+        return False
+    body += lines
+    return True
+
+
+def make_copy(rng: random.Random, site: str, origin: Doc, via: Doc | None, picker: K.ShapePicker) -> Doc:
     style = STYLE[site]
     edits = [name for name, p in style.items() if rng.random() < p]
     source = via if via is not None else origin
     core = [p for p in source.core if p != C.PR_OFFICE] if rng.random() < 0.8 or via else list(source.core)
     if via is not None:
-        edits += [x for x in via.edits if x in ("cut_last", "reorder") and x not in edits]
-    if "cut_last" in edits and (via is None or "cut_last" not in via.edits):
+        edits += [x for x in via.edits if x in ("cut_last", "reorder", "keep_first") and x not in edits]
+    elif origin.long and rng.random() < KEEP_FIRST_SHARE:
+        # A long release of which the copy keeps only the opening paragraphs.
+        core = [p for p in core if p != C.PR_OFFICE][: rng.randint(5, 6)]
+        edits += ["keep_first", "cut_last"]
+    if "keep_first" in edits:
+        edits = [x for x in edits if x != "reorder" or (via is not None and x in via.edits)]
+    elif "cut_last" in edits and (via is None or "cut_last" not in via.edits):
         if len(core) > 4:
-            core = core[:-1]
+            del core[-2 if core[-1] == C.PR_OFFICE else -1]  # a story paragraph, not the signature
         else:
             edits.remove("cut_last")
     if "reorder" in edits and (via is None or "reorder" not in via.edits):
@@ -241,16 +349,17 @@ def make_copy(
     slots = {"P": SITES[site].name, "city": origin.facts["city"], "date": T.jalali_date_only(published)}
     body = K.apply(shape, core, slots)
     edits.append(shape.edit)
+    if _inline_boilerplate(rng, site, shape, body):
+        edits.append("boilerplate")
     if "headline" in edits:
-        choices = [
-            t for t in C.TOPICS[origin.topic]["titles"] if C.fill(t, origin.facts, rng) != origin.title
-        ]
-        title = C.fill(rng.choice(choices), origin.facts, rng)
+        title = origin.title
+        while _spell(title, edits, "fa") == _spell(origin.title, edits, "fa"):
+            title = C.fill(rng.choice(C.TOPICS[origin.topic]["titles"]), origin.facts, rng)
         if ":" not in title:
             title = rng.choice(C.HEADLINE_PREFIXES) + title
     else:
         title = source.title
-    if site == "93z":
+    if site == "93z" and "boilerplate" not in edits:
         edits.append("boilerplate")
     digits = "ar" if site in ("93z", "shahr") else "latin"
     body = [_spell(p, edits, digits) for p in body]
@@ -316,19 +425,33 @@ def make_translation(rng: random.Random, site: str, origin: Doc, lang: str, pick
     )
 
 
-def _own_body(rng: random.Random) -> tuple[str, dict[str, str], str, list[str]]:
-    topic = rng.choice(list(C.TOPICS))
+def _own_body(rng: random.Random, topic: str | None = None) -> tuple[str, dict[str, str], str, list[str]]:
+    topic = topic or rng.choice(list(C.TOPICS))
     facts = C.make_facts(rng, topic)
     title = C.fill(rng.choice(C.OWN_TITLES), facts, rng)
     return topic, facts, title, _paragraphs(rng, topic, facts, own=True)
 
 
-def make_own(rng: random.Random, site: str, picker: K.ShapePicker) -> Doc:
-    topic, facts, title, body = _own_body(rng)
-    published = _own_time(rng)
+def make_own(rng: random.Random, site: str, picker: K.ShapePicker, beside: Doc | None = None) -> Doc:
+    """An outlet's own story; ``beside``: a copy it shares the day, topic and template with."""
+    topic, facts, title, body = _own_body(rng, beside.topic if beside is not None else None)
+    if beside is None:
+        published = _own_time(rng)
+    else:
+        day = beside.published.replace(hour=0, minute=0)
+        while True:
+            published = day.replace(hour=rng.randint(7, 22), minute=rng.randint(0, 59))
+            if abs(published - beside.published) > timedelta(minutes=30):
+                break
     shape = picker.pick("own", site, published, _month)
     body = K.apply(shape, body, {"P": SITES[site].name, "city": facts["city"]})
     edits: list[str] = []
+    if (
+        beside is not None
+        and "boilerplate" in beside.edits
+        and _inline_boilerplate(rng, site, shape, body, force=True)
+    ):
+        edits.append("boilerplate")
     if site == "93z":
         if rng.random() < 0.5:
             edits.append("no_zwnj")
@@ -336,7 +459,10 @@ def make_own(rng: random.Random, site: str, picker: K.ShapePicker) -> Doc:
             edits.append("arabic_letters")
         body = [_spell(p, edits, "ar") for p in body]
         title = _spell(title, edits, "ar")
-    return Doc(site, topic, title, body, published, "own", facts=facts, shape=shape.key)
+    doc = Doc(site, topic, title, body, published, "own", facts=facts, shape=shape.key)
+    doc.edits = [x for x in EDIT_ORDER if x in edits]
+    doc.same_day_as = beside
+    return doc
 
 
 def make_blog(rng: random.Random, i: int) -> Doc:
@@ -417,13 +543,26 @@ def plan(size: int, seed: int) -> list[Doc]:
     picker = K.ShapePicker(rng.choice)
     n_rel = max(30, round(size * 0.2))
     n_other = max(120, size - n_rel)
-    releases = [make_release(rng, i, n_rel) for i in range(n_rel)]
+    releases: list[Doc] = []
+    for i in range(n_rel):
+        k = i % SIBLING_EVERY
+        if i >= SIBLING_EVERY and 0 < k <= SIBLINGS:
+            anchor = releases[i - k]
+            group = frozenset().union(*(r.templates for r in releases[i - k : i]))
+            releases.append(make_release(rng, i, n_rel, like=anchor, avoid=group))
+        else:
+            releases.append(make_release(rng, i, n_rel, long=k == LONG_AT))
     for i in sorted(rng.sample(range(n_rel), max(5, round(n_rel * UNLISTED_SHARE)))):
         releases[i].listed = False
     unlisted = [r for r in releases if not r.listed]
     cra = [make_cra_release(rng, i) for i in range(CRA_RELEASES)]
     # Copies every unlisted release gets (so a crawl reaches it only by following a credit).
     forced = {"isna": list(unlisted), "93z": unlisted[0::2], "fanavaran": unlisted[1::2]}
+    # Every hard-negative release gets copies of its own; long releases get copies that may keep
+    # only their opening paragraphs.
+    grouped = [r for r in releases if r.sibling_of is not None or any(x.sibling_of is r for x in releases)]
+    forced["akharin"] = grouped[0::2] + [r for r in releases if r.long]
+    forced["shahr"] = grouped[1::2] + [r for r in releases if r.long]
     docs: list[Doc] = list(releases)
     isna_copies: dict[str, Doc] = {}
     for site, share in OUTLET_SHARE.items():
@@ -453,7 +592,10 @@ def plan(size: int, seed: int) -> list[Doc]:
             if site == "isna":
                 isna_copies[str(origin.release)] = doc
             docs.append(doc)
-        docs += [make_own(rng, site, picker) for _ in range(count - n_copies)]
+        mine = [d for d in docs if d.site == site and d.role == "copy" and d.lang == "fa"]
+        for _ in range(count - n_copies):
+            beside = mine.pop(rng.randrange(len(mine))) if mine and rng.random() < SAME_DAY_SHARE else None
+            docs.append(make_own(rng, site, picker, beside))
     docs += [make_blog(rng, i) for i in range(5)]
     for d in docs:
         if d.site == "93z":
@@ -668,7 +810,17 @@ def _labels(docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: 
     written, kind}; empty for origins, whose PR-office signature names the publisher), credit_shape
     (``credits.SHAPES`` key), listed (False: a release only the ministry's search finds), lang,
     first_sentence, last_sentence (and script_only_text on the JavaScript outlet).  Top level:
-    generator, sites, articles, unregistered, variants ({AMP URL: canonical URL}), disallowed.
+    generator, sites, articles, unregistered, variants ({AMP URL: canonical URL}), disallowed, and
+    hard_negatives: ``[url_a, url_b, kind]`` pairs of different stories that look alike —
+    ``same_topic_week`` (two releases of the ministry on one topic within a week, each with its own
+    copies) or ``same_template`` (a copy and an own story of one outlet, same day and topic, same
+    in-body boilerplate). ``fixtureweb.labels.pairs`` turns labels into positive and negative pairs.
+
+    ``edits`` names the DESIGN §5 edits a page carries: credit, source_label (a trailing «منبع:»
+    credit), headline, cut_last, reorder, arabic_letters (ي/ك), no_zwnj, digits (Latin on isna,
+    fanavaran and akharin; Arabic-Indic on 93z and shahr), boilerplate (outlet boilerplate on the
+    page: 93z's template, or lines inside the body that page objects keep on akharin, shahr and
+    fanavaran) and keep_first (only the opening paragraphs of a long release; with cut_last).
     """
     order = list(SITE_IPS)
     ranked = sorted(docs, key=lambda d: (order.index(d.site), d.number))
@@ -679,6 +831,15 @@ def _labels(docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: 
         on_ict = d.origin is not None and d.origin.site == "ict"
         label["copy_of"] = bases["ict"] + d.origin.path if on_ict and d.origin is not None else None
         (articles if SITES[d.site].in_registry else unregistered).append(label)
+    url = {id(d): bases[d.site] + d.path for d in docs}
+    hard: list[list[str]] = []
+    groups: dict[int, list[Doc]] = {}
+    for d in docs:  # docs keep generation order, so a group is anchor first, then its siblings
+        if d.sibling_of is not None:
+            groups.setdefault(id(d.sibling_of), [d.sibling_of]).append(d)
+    for members in groups.values():
+        hard += [[url[id(a)], url[id(b)], "same_topic_week"] for a, b in itertools.combinations(members, 2)]
+    hard += [[url[id(d.same_day_as)], url[id(d)], "same_template"] for d in docs if d.same_day_as is not None]
     variants = {
         bases["93z"] + amp_path(d.path): bases["93z"] + d.path
         for d in ranked
@@ -699,6 +860,7 @@ def _labels(docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: 
         "articles": articles,
         "unregistered": unregistered,
         "variants": variants,
+        "hard_negatives": hard,
         "disallowed": [
             bases["ict"] + "/admin/fa/news/99999/",
             bases["isna"] + "/admin/news/1/",

@@ -184,6 +184,7 @@ def test_every_design_edit_occurs(web: FixtureWeb) -> None:
         "no_zwnj",
         "digits",
         "boilerplate",
+        "keep_first",
     ):
         assert edits[name] >= 3, name
 
@@ -206,7 +207,11 @@ def test_copies_are_near_and_different_releases_are_far(web: FixtureWeb) -> None
     origins = [u for u, a in labels.items() if a["role"] == "origin"]
     far = max(jaccard(a, b) for a, b in itertools.combinations(origins, 2))
     persian = [(u, a) for u, a in labels.items() if a["role"] == "copy" and a["lang"] == "fa"]
-    near = min(jaccard(u, a["copy_of"]) for u, a in persian if a["copy_of"])
+    # A copy keeping only the opening of a long release is far by Jaccard (containment catches it:
+    # tests/test_fixture_syndication.py).
+    near = min(
+        jaccard(u, a["copy_of"]) for u, a in persian if a["copy_of"] and "keep_first" not in a["edits"]
+    )
     assert far < 0.35 and near > 0.5, (far, near)
     # Copies of a release that is not on the web are near each other.
     by_release: dict[str, list[str]] = {}
