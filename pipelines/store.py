@@ -20,8 +20,8 @@ from crawler.items import ArticleItem
 from crawler.registry import Registry, load_registry
 from pipelines.config import database_url, sources_file
 from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.hops import link_through_hops
 from pipelines.storage.migrate import upgrade_engine
+from pipelines.storage.retry import in_transaction
 from pipelines.storage.write import finish_run, start_run, store_document, sync_sources
 from pipelines.validate import strip_nul_fields
 
@@ -39,8 +39,9 @@ def role_for(kind: str | None) -> str:
 class StorePipeline:
     """Settings: ``MANBA_STORE_ENABLED`` (default on), ``MANBA_DATABASE_URL``,
     ``MANBA_SOURCES_FILE``. Stats: ``manba/store/created|updated|unchanged`` (the item itself;
-    an origin stored with it is not counted) and ``manba/store/linked`` (copies stored in
-    their origin's release)."""
+    an origin stored with it is not counted), ``manba/store/linked`` (copies stored in
+    their origin's release) and ``manba/store/retried`` (transactions run again after a
+    deadlock or serialization failure, see ``pipelines.storage.retry``)."""
 
     def __init__(
         self,
@@ -101,27 +102,31 @@ class StorePipeline:
         if item.origin is not None:
             # Fetched by origin-following after validation ran: PostgreSQL refuses NUL in text.
             strip_nul_fields(item.origin)
-        with self.sessions.begin() as session:
-            result = store_document(
+        result = in_transaction(
+            self.sessions,
+            lambda session: store_document(
                 session,
                 item,
                 run_id=self.run_id,
                 source_key=source.key if source is not None else None,
                 role=role_for(source.kind if source is not None else None),
-            )
+            ),
+            on_retry=self._count_retry,
+        )
         if self.stats is not None:
             self.stats.inc_value(f"manba/store/{result.value}")
             if item.origin is not None:
                 self.stats.inc_value("manba/store/linked")
         return item
 
+    def _count_retry(self, exc: BaseException) -> None:
+        logger.debug("Retrying an item's transaction after %r", exc)
+        if self.stats is not None:
+            self.stats.inc_value("manba/store/retried")
+
     def spider_closed(self, reason: str) -> None:
         try:
             if self.sessions is not None and self.run_id is not None:
-                with self.sessions.begin() as session:
-                    linked = link_through_hops(session)
-                if self.stats is not None and linked:
-                    self.stats.inc_value("manba/origin/hop_linked", linked)
                 stats = self.stats.get_stats() if self.stats is not None else {}
                 with self.sessions.begin() as session:
                     finish_run(session, self.run_id, reason, stats)

@@ -92,7 +92,7 @@ def label(item_index: int, **overrides: Any) -> dict[str, Any]:
 
 def test_commands_are_listed(store_url: str) -> None:
     result = scrapy(store_url)
-    assert "export" in result.stdout and "summary" in result.stdout
+    assert "export" in result.stdout and "summary" in result.stdout and "recluster" in result.stdout
 
 
 def test_export_writes_json_lines_to_stdout(store_url: str) -> None:
@@ -242,3 +242,40 @@ def test_summary_min_origin_links_needs_labels(store_url: str) -> None:
     result = scrapy(store_url, "summary", "--min-origin-links", "0.9")
     assert result.returncode == 2
     assert "needs --labels" in result.stderr
+
+
+def test_summary_scores_releases_pairwise(store_url: str, tmp_path: Path) -> None:
+    articles = [
+        {"url": ITEMS[0][0].canonical_url, "release": "R1"},
+        {"url": ITEMS[1][0].canonical_url, "release": "R1"},  # stored apart: a missed pair
+        {"url": ITEMS[2][0].canonical_url, "release": None},
+    ]
+    result = scrapy(store_url, "summary", "--labels", labels_file(tmp_path, articles))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "releases      pairwise precision 0/0 = n/a  recall 0/1 = 0.0%  F1 n/a" in result.stdout
+
+
+def test_recluster_command(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'manba.sqlite3'}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    release = "\n".join(ITEMS[0][0].body.split("\n") * 1)
+    with make_sessionmaker(engine).begin() as session:
+        sync_sources(session, load_registry(write_registry(tmp_path / "sources.toml")))
+        for item, key, role in ITEMS:
+            store_document(session, item, run_id=None, source_key=key, role=role)
+        half = article(4, site="isna", canonical_url="https://www.isna.ir/news/4/")
+        half.body = release.split("\n")[0] + "\n" + article(5).body
+        store_document(session, half, run_id=None, source_key="isna", role="own")
+    engine.dispose()
+    result = scrapy(url, "recluster")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "reclustered 4 documents at threshold 0.7: 4 releases before, 4 after, 0 documents moved"
+        in result.stdout
+    )
+    result = scrapy(url, "recluster", "--threshold", "0.3")
+    assert result.returncode == 0, result.stderr
+    assert "4 releases before, 3 after, 1 documents moved" in result.stdout
+    assert scrapy(url, "recluster", "--threshold", "1.5").returncode == 2
+    assert scrapy(f"sqlite:///{tmp_path / 'none.sqlite3'}", "recluster").returncode == 2

@@ -197,6 +197,7 @@ def linked_copy(n: int, origin: ArticleItem | None, chain: list[Attribution]) ->
         role="copy",
         origin=origin,
         similarity=0.9 if origin is not None else None,
+        origin_status="found" if origin is not None else "not_found",
     )
 
 

@@ -12,6 +12,7 @@ from pipelines.storage.label_scores import (
     normalise_name,
     same_element,
     score_attributions,
+    score_clusters,
     score_origin_links,
 )
 
@@ -81,3 +82,19 @@ def test_score_origin_links() -> None:
     assert (score.linked, score.copies) == (1, 3)
     assert score.share == pytest.approx(1 / 3)
     assert score_origin_links([]).share is None
+
+
+def test_score_clusters_counts_pairs() -> None:
+    # Labels: {a, b, c} one release, d and e own stories. Stored: {a, b}, {c, d}, {e}.
+    score = score_clusters([("R1", 1), ("R1", 1), ("R1", 2), (None, 2), (None, 3)])
+    assert (score.documents, score.labelled_pairs, score.stored_pairs, score.correct_pairs) == (5, 3, 2, 1)
+    assert score.precision == 0.5 and score.recall == 1 / 3
+    assert score.f1 == pytest.approx(0.4)
+
+
+def test_score_clusters_perfect_and_empty() -> None:
+    assert score_clusters([("R1", 7), ("R1", 7), (None, 8)]).f1 == 1.0
+    nothing = score_clusters([(None, 1), (None, 2)])
+    assert (nothing.precision, nothing.recall, nothing.f1) == (None, None, None)
+    own_stories_merged = score_clusters([(None, 1), (None, 1)])
+    assert (own_stories_merged.precision, own_stories_merged.recall) == (0.0, None)

@@ -97,6 +97,13 @@ def format_scores(report: LabelReport) -> list[str]:
     links = report.origin_links
     if links is not None:
         lines.append(f"origin links  {_ratio(links.linked, links.copies)}")
+    clusters = report.releases
+    if clusters is not None:
+        f1 = f"{clusters.f1:.3f}" if clusters.f1 is not None else "n/a"
+        lines.append(
+            f"releases      pairwise precision {_ratio(clusters.correct_pairs, clusters.stored_pairs)}"
+            f"  recall {_ratio(clusters.correct_pairs, clusters.labelled_pairs)}  F1 {f1}"
+        )
     return lines
 
 
@@ -123,7 +130,8 @@ class Command(ScrapyCommand):
             "Print the last crawl run (pages fetched, items, drops by reason, errors) and the "
             "documents stored per site. With --labels PATH (a labels.json with an 'articles' list) "
             "also compare the store with the labelled articles (dates, attribution chains, origin "
-            "links), and exit with status 1 when a labelled article is missing or stored with a "
+            "links, and pairwise precision, recall and F1 of releases), and exit with status 1 when "
+            "a labelled article is missing or stored with a "
             "different date, or, with --min-origin-links, when fewer labelled copies than that "
             "share sit in their origin's release."
         )

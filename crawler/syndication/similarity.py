@@ -15,8 +15,10 @@ SHINGLE = 3
 COPY_THRESHOLD = 0.7
 """Containment at or above which a candidate counts as the same release.
 
-On the fixture web (size 200) copies score 0.91–1.0 against their release and different
-releases at most 0.54 against each other; 0.7 sits in the gap (README, "How a copy is decided").
+Measured on the fixture web (``tests/test_syndication_threshold.py`` prints the curve): pairwise
+F1 is 1.0 for every threshold from 0.55 to 0.85 (different releases score at most about 0.55
+against each other, copies rarely below 0.9); 0.7 sits in the middle of that plateau. After
+changing it, ``scrapy recluster --threshold X`` regroups a store.
 """
 
 

@@ -1,4 +1,4 @@
-"""How stored attribution chains and origin links compare with ground-truth labels.
+"""How stored attribution chains, origin links and releases compare with ground-truth labels.
 
 Pure functions over plain data (no database, no Scrapy): ``summary`` feeds them what
 the store holds for each labelled article.
@@ -7,6 +7,7 @@ the store holds for each labelled article.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -107,3 +108,52 @@ def score_origin_links(pairs: Iterable[tuple[str, str | None]]) -> OriginLinkSco
         copies += 1
         linked += stored_origin == copy_of
     return OriginLinkScore(copies=copies, linked=linked)
+
+
+@dataclass(frozen=True)
+class ClusterScore:
+    """Pairwise agreement of stored releases with labelled ones: a pair of documents counts when
+    both put them together. Documents without a labelled release (own stories) are singletons."""
+
+    documents: int = 0
+    labelled_pairs: int = 0
+    stored_pairs: int = 0
+    correct_pairs: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.correct_pairs / self.stored_pairs if self.stored_pairs else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.correct_pairs / self.labelled_pairs if self.labelled_pairs else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _pairs(sizes: Iterable[int]) -> int:
+    return sum(n * (n - 1) // 2 for n in sizes)
+
+
+def score_clusters(assignments: Iterable[tuple[Any, Any]]) -> ClusterScore:
+    """Score (labelled release or None, stored release) pairs, one per document."""
+    rows = list(assignments)
+    labelled: Counter[Any] = Counter()
+    stored: Counter[Any] = Counter()
+    both: Counter[tuple[Any, Any]] = Counter()
+    for n, (label, release) in enumerate(rows):
+        key = label if label is not None else ("singleton", n)
+        labelled[key] += 1
+        stored[release] += 1
+        both[(key, release)] += 1
+    return ClusterScore(
+        documents=len(rows),
+        labelled_pairs=_pairs(labelled.values()),
+        stored_pairs=_pairs(stored.values()),
+        correct_pairs=_pairs(both.values()),
+    )

@@ -4,11 +4,10 @@ One ``documents`` row per canonical URL (the identity of a page); every document
 belongs to exactly one ``releases`` row (the story it is a copy of, or its own).
 Timestamps are stored in UTC and always come back timezone-aware, on SQLite too.
 
-``attributions`` holds each document's credit chain, nearest source first.
-
-Tables planned for later stages (not created yet): ``document_versions`` (earlier
-title/body of an updated document) and ``minhash_bands`` (band hash → document,
-indexed, so near-duplicate search is a lookup rather than a scan).
+``attributions`` holds each document's credit chain, nearest source first;
+``document_versions`` the earlier title and body of a document whose text changed;
+``minhash_bands`` each document's MinHash band hashes (``crawler.syndication.minhash``),
+keyed by (band, hash), so near-duplicate search is an indexed lookup rather than a scan.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -26,6 +26,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -181,6 +182,9 @@ class Document(TimestampMixin, Base):
     """sha256 of the raw response body of the last fetch that changed the row."""
     body_hash: Mapped[str] = mapped_column(String(64), index=True)
     """sha256 of ``body`` exactly as stored (exact-duplicate key, not normalised)."""
+    norm_hash: Mapped[str] = mapped_column(String(64), index=True, default="", server_default="")
+    """sha256 of the match text (``crawler.syndication.decide.norm_hash``): equal means the same
+    release. Empty for rows stored before migration 0003 until ``scrapy recluster`` runs."""
     extractor: Mapped[str] = mapped_column(String(64))
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     fetched_at: Mapped[datetime]
@@ -213,3 +217,36 @@ class DocumentAttribution(Base):
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str | None] = mapped_column(String(32))
     phrase: Mapped[str] = mapped_column(Text)
+
+
+class DocumentVersion(Base):
+    """An earlier title and body of a document, kept when a later fetch changed its text."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    """1 for the first text the document had, 2 for the next, …; the current text is in ``documents``."""
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    raw_hash: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime | None]
+    fetched_at: Mapped[datetime]
+    replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MinhashBand(Base):
+    """One LSH band hash of one document. The primary key (band, hash, document_id) is also the
+    lookup index: finding the documents that share a band is an equality probe, never a scan.
+    On SQLite the table has no rowid (the key is the table), halving its size."""
+
+    __tablename__ = "minhash_bands"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False, index=True
+    )

@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session, aliased
 
 from pipelines.storage.label_scores import (
     AttributionScore,
+    ClusterScore,
     OriginLinkScore,
     score_attributions,
+    score_clusters,
     score_origin_links,
 )
 from pipelines.storage.models import CrawlRun, Document, DocumentAttribution, Release
@@ -99,6 +101,9 @@ class LabelReport:
     """Stored chains against labelled ones (``None`` when no article has an ``attribution`` label)."""
     origin_links: OriginLinkScore | None = None
     """Labelled copies sitting in their origin's release (``None`` when no label has ``copy_of``)."""
+    releases: ClusterScore | None = None
+    """Pairwise precision/recall of stored releases against labelled ``release`` groups, over the
+    stored labelled articles (``None`` when no label has a ``release`` key)."""
 
     @property
     def ok(self) -> bool:
@@ -171,6 +176,10 @@ def compare_labels(session: Session, articles: list[dict[str, Any]]) -> LabelRep
             for a in articles
             if a.get("role") == "copy" and a.get("copy_of")
             for url in [str(a["url"])]
+        )
+    if any("release" in a for a in articles):
+        report.releases = score_clusters(
+            (a.get("release"), stored[str(a["url"])].release_id) for a in articles if str(a["url"]) in stored
         )
     return report
 

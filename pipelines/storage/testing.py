@@ -8,6 +8,7 @@ session gets its own database (dropped at the end) and each test its own schema.
 from __future__ import annotations
 
 import os
+import random
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,17 +74,33 @@ def url_string(url: URL | str) -> str:
     return url if isinstance(url, str) else url.render_as_string(hide_password=False)
 
 
+_VOCABULARY = (  # noqa: SIM905
+    "شبکه ملی اطلاعات فیبر نوری روستا استان پهنای باند اینترنت سامانه دولت هوشمند مشترکان اپراتور "
+    "همراه ثابت پستی ماهواره داده مرکز امنیت سایبری بودجه پیمانکار نمایشگاه دانشگاه پژوهش نوآوری "
+    "استارتاپ صادرات نرم‌افزار سخت‌افزار تعرفه پوشش دکل نسل پنجم قرارداد آموزش مهارت کارآفرینی"
+).split()
+
+
+def story(n: int) -> str:
+    """A body of two paragraphs whose words depend on ``n``: two values of ``n`` are different
+    stories for the syndication stage, not copies."""
+    rng = random.Random(n)
+    first = " ".join(rng.sample(_VOCABULARY, 14))
+    second = " ".join(rng.sample(_VOCABULARY, 16))
+    return (
+        f"به گزارش خبرنگار ما، طرح شمارهٔ {n} توسعهٔ {first} امروز افتتاح شد.\n"
+        f"وزیر ارتباطات در این مراسم گفت {second} را بهبود می‌دهد."
+    )
+
+
 def article(n: int = 1, **overrides: Any) -> ArticleItem:
-    """A plausible ArticleItem; ``n`` varies the URL, title and body."""
+    """A plausible ArticleItem; ``n`` varies the URL, title and body (a different story per ``n``)."""
     values: dict[str, Any] = {
         "url": f"https://www.example-news.ir/fa/news/{n}/?utm_source=feed",
         "canonical_url": f"https://www.example-news.ir/fa/news/{n}/",
         "site": "example.ir",
         "title": f"خبر شمارهٔ {n}: افتتاح طرح‌های ارتباطی",
-        "body": (
-            f"به گزارش خبرنگار ما، طرح شمارهٔ {n} توسعهٔ شبکهٔ ملی اطلاعات امروز افتتاح شد.\n"
-            "وزیر ارتباطات در این مراسم گفت این طرح‌ها دسترسی روستاها را بهبود می‌دهد."
-        ),
+        "body": story(n),
         "published_at": datetime(2024, 9, 3, 10, 20, tzinfo=TEHRAN) + timedelta(minutes=n),
         "raw_hash": f"{n:064x}",
         "fetched_at": datetime(2024, 9, 4, 8, 0, tzinfo=UTC),

@@ -12,13 +12,37 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crawler.items import ArticleItem
 from crawler.registry import Registry
-from pipelines.storage.models import ROLES, CrawlRun, Document, DocumentAttribution, Release, Source, utcnow
+from crawler.syndication.decide import Fingerprint, fingerprint, score
+from crawler.syndication.similarity import COPY_THRESHOLD
+from pipelines.storage.clusters import (
+    Fingerprints,
+    Placement,
+    attributed_source_ids,
+    current_head,
+    followed,
+    head_of,
+    lock_fingerprints,
+    new_release,
+    place,
+    refresh_release,
+    write_bands,
+)
+from pipelines.storage.models import (
+    ROLES,
+    CrawlRun,
+    Document,
+    DocumentAttribution,
+    DocumentVersion,
+    Release,
+    Source,
+    utcnow,
+)
 
 
 class StoreResult(enum.StrEnum):
@@ -107,12 +131,13 @@ class _Wanted:
 
     source_id: int | None
     role: str
-    similarity: float | None
     origin_status: str | None
     release_id: int | None
-    """The origin's release to join, or ``None`` for the document's own (current or new) release."""
-    release_source_id: int | None
-    """The release's attributed source when this document leads it."""
+    """The origin's release to join, or ``None`` for wherever the text places it."""
+    similarity: float | None = None
+    """Measured by origin following against the origin (kept); ``None``: the store measures it."""
+    linked: bool = False
+    """Already a copy in another document's (an origin's) release: stays there."""
 
 
 def _content_differs(doc: Document, item: ArticleItem, wanted: _Wanted) -> bool:
@@ -127,21 +152,23 @@ def _content_differs(doc: Document, item: ArticleItem, wanted: _Wanted) -> bool:
         or doc.body_norm != item.body_norm
         or doc.own_reporting != item.own_reporting
         or doc.origin_status != wanted.origin_status
-        or doc.similarity != wanted.similarity
         or (wanted.release_id is not None and doc.release_id != wanted.release_id)
+        or (wanted.similarity is not None and doc.similarity != wanted.similarity)
     )
 
 
-def _apply(doc: Document, item: ArticleItem, run_id: int | None, wanted: _Wanted) -> None:
+def _apply(doc: Document, item: ArticleItem, run_id: int | None, wanted: _Wanted, norm: str) -> None:
     doc.url = item.url
     doc.site = item.site
     doc.source_id = wanted.source_id
     doc.role = wanted.role
-    doc.similarity = wanted.similarity
     doc.origin_status = wanted.origin_status
+    if wanted.similarity is not None:
+        doc.similarity = wanted.similarity
     doc.title = item.title
     doc.body = item.body
     doc.body_hash = body_hash(item.body)
+    doc.norm_hash = norm
     doc.title_norm = item.title_norm
     doc.body_norm = item.body_norm
     doc.own_reporting = item.own_reporting
@@ -155,46 +182,54 @@ def _apply(doc: Document, item: ArticleItem, run_id: int | None, wanted: _Wanted
     doc.crawl_run_id = run_id
 
 
-def _lead_release(release: Release, doc: Document, item: ArticleItem, wanted: _Wanted) -> None:
-    """A document that leads its release (its origin, or its only document) gives it title,
-    text and attributed source."""
-    if wanted.role == "origin":
-        release.origin_document_id = doc.id
-    release.title = item.title
-    release.text = item.body
-    if wanted.release_source_id is not None or wanted.role != "origin":
-        # An origin from a site the registry does not know keeps a source its copies named.
-        release.source_id = wanted.release_source_id
+def _settle_new_member(session: Session, doc: Document, prints: Fingerprints, placement: Placement) -> None:
+    """A document just joined an existing release: refresh what it changes, cheaply when it
+    changes nothing but itself (the usual case: a copy joining a release with an origin)."""
+    release = session.get(Release, doc.release_id)
+    assert release is not None
+    head = current_head(session, release, exclude=doc.id)
+    if placement.merged or head is None or head_of([head, doc]) is doc:
+        refresh_release(session, release, prints)
+        return
+    if not followed(doc) or head.role != "origin":
+        doc.similarity = round(score(prints.one(doc).shingles, prints.one(head).shingles), 4)
+    if release.source_id is None:
+        release.source_id = attributed_source_ids(session, [doc.id]).get(doc.id)
 
 
-def _insert(session: Session, item: ArticleItem, run_id: int | None, wanted: _Wanted) -> Document:
-    now = utcnow()
-    doc = Document(canonical_url=item.canonical_url, first_seen_at=now)
-    _apply(doc, item, run_id, wanted)
-    release: Release | None = None
-    if wanted.release_id is None:
-        release = Release(title=item.title, text=item.body, first_seen_at=now)
-        session.add(release)
-        session.flush()
-        doc.release_id = release.id
+def _insert(
+    session: Session,
+    item: ArticleItem,
+    run_id: int | None,
+    wanted: _Wanted,
+    fp: Fingerprint,
+    prints: Fingerprints,
+    threshold: float,
+) -> Document:
+    doc = Document(canonical_url=item.canonical_url, first_seen_at=utcnow())
+    _apply(doc, item, run_id, wanted, fp.norm_hash)
+    placement = place(
+        session, fp, prints, role=wanted.role, origin_release=wanted.release_id, threshold=threshold
+    )
+    fresh = placement.release_id is None
+    if placement.release_id is None:
+        doc.release_id = new_release(session, item.title, item.body).id
     else:
-        doc.release_id = wanted.release_id
+        doc.release_id = placement.release_id
     session.add(doc)
     session.flush()
-    if release is not None:
-        _lead_release(release, doc, item, wanted)
-    else:
-        _join_release(session, wanted.release_id, wanted)
+    prints[doc.id] = fp
     _replace_chain(session, doc.id, _chain(item))
+    write_bands(session, doc.id, fp.bands)
+    session.flush()
+    release = session.get(Release, doc.release_id)
+    assert release is not None
+    if fresh:
+        refresh_release(session, release, prints)
+    else:
+        _settle_new_member(session, doc, prints, placement)
     session.flush()
     return doc
-
-
-def _join_release(session: Session, release_id: int | None, wanted: _Wanted) -> None:
-    """A copy joined an origin's release: fill the release's source if the origin left it unknown."""
-    release = session.get(Release, release_id)
-    if release is not None and release.source_id is None and wanted.release_source_id is not None:
-        release.source_id = wanted.release_source_id
 
 
 def _has_other_documents(session: Session, release_id: int, doc_id: int) -> bool:
@@ -204,39 +239,83 @@ def _has_other_documents(session: Session, release_id: int, doc_id: int) -> bool
     return other is not None
 
 
+def _keep_version(session: Session, doc: Document) -> None:
+    """Save the document's current title and body as a version before they are replaced."""
+    latest = session.scalar(
+        select(func.max(DocumentVersion.version)).where(DocumentVersion.document_id == doc.id)
+    )
+    session.add(
+        DocumentVersion(
+            document_id=doc.id,
+            version=(latest or 0) + 1,
+            title=doc.title,
+            body=doc.body,
+            raw_hash=doc.raw_hash,
+            published_at=doc.published_at,
+            fetched_at=doc.fetched_at,
+            replaced_at=utcnow(),
+        )
+    )
+
+
 def _update(
-    session: Session, doc: Document, item: ArticleItem, run_id: int | None, wanted: _Wanted
+    session: Session,
+    doc: Document,
+    item: ArticleItem,
+    run_id: int | None,
+    wanted: _Wanted,
+    fp: Fingerprint,
+    prints: Fingerprints,
+    threshold: float,
 ) -> StoreResult:
     chain = _chain(item)
     chain_changed = stored_chain(session, doc.id) != chain
     if not chain_changed and not _content_differs(doc, item, wanted):
         return StoreResult.UNCHANGED
+    if (doc.title, doc.body) != (item.title, item.body):
+        _keep_version(session, doc)
+    text_changed = doc.body != item.body or chain_changed or doc.norm_hash != fp.norm_hash
     old_release = session.get(Release, doc.release_id)
     assert old_release is not None  # release_id is a non-null foreign key
-    _apply(doc, item, run_id, wanted)
+    _apply(doc, item, run_id, wanted, fp.norm_hash)
     if chain_changed:
         _replace_chain(session, doc.id, chain)
+    if text_changed:
+        write_bands(session, doc.id, fp.bands, replace=True)
+    prints[doc.id] = fp
+    session.flush()
 
+    target: int | None = None
     if wanted.release_id is not None and wanted.release_id != old_release.id:
-        # Linked to an origin (or re-linked to another one): move, and tidy the release left behind.
-        doc.release_id = wanted.release_id
+        # Linked to an origin (or re-linked to another one): move, merging what its text matches.
+        target = place(
+            session,
+            fp,
+            prints,
+            role=wanted.role,
+            origin_release=wanted.release_id,
+            exclude=doc.id,
+            threshold=threshold,
+        ).release_id
+    elif wanted.role == "origin" and old_release.origin_document_id not in (None, doc.id):
+        # Stored as somebody's copy before, now an origin in its own right: a release of its own
+        # (and of the copies its text gathers).
+        target = place(session, fp, prints, role="origin", exclude=doc.id, threshold=threshold).release_id
+        if target is None or target == old_release.id:
+            target = new_release(session, item.title, item.body).id
+    elif text_changed and not wanted.linked and not _has_other_documents(session, old_release.id, doc.id):
+        target = place(session, fp, prints, role=wanted.role, exclude=doc.id, threshold=threshold).release_id
+    if target is not None and target != old_release.id and session.get(Release, old_release.id) is not None:
+        doc.release_id = target
         session.flush()
-        _join_release(session, wanted.release_id, wanted)
         if not _has_other_documents(session, old_release.id, doc.id):
             session.delete(old_release)
-        elif old_release.origin_document_id == doc.id:
-            old_release.origin_document_id = None
-    elif wanted.role == "origin" and old_release.origin_document_id not in (None, doc.id):
-        # Stored as somebody's copy before, now an origin in its own right: a release of its own.
-        release = Release(title=item.title, text=item.body, first_seen_at=utcnow())
-        session.add(release)
-        session.flush()
-        doc.release_id = release.id
-        _lead_release(release, doc, item, wanted)
-    elif old_release.origin_document_id == doc.id or (
-        old_release.origin_document_id is None and not _has_other_documents(session, old_release.id, doc.id)
-    ):
-        _lead_release(old_release, doc, item, wanted)
+        else:
+            refresh_release(session, old_release, prints)
+    session.flush()
+    release = session.get(Release, doc.release_id)
+    assert release is not None
+    refresh_release(session, release, prints)
     session.flush()
     return StoreResult.UPDATED
 
@@ -257,51 +336,95 @@ def _store(
     source_key: str | None,
     role: str,
     origin: Document | None,
+    fp: Fingerprint,
+    prints: Fingerprints,
+    threshold: float,
 ) -> tuple[StoreResult, Document]:
     source_id = source_id_for(session, source_key)
-    attributed_id = _known_source_id(session, item.attributed_source)
 
     def wanted_for(doc: Document | None) -> _Wanted:
         if origin is not None:
-            return _Wanted(
-                source_id=source_id,
-                role="copy",
-                similarity=item.similarity,
-                origin_status=item.origin_status,
-                release_id=origin.release_id,
-                release_source_id=attributed_id,
-            )
+            return _Wanted(source_id, "copy", item.origin_status, origin.release_id, item.similarity)
         linked = _linked_release(session, doc) if doc is not None and role != "origin" else None
         if linked is not None and doc is not None:
             # Absence never unlinks: this crawl did not (or could not) follow the origin.
-            return _Wanted(
-                source_id=source_id,
-                role="copy",
-                similarity=doc.similarity,
-                origin_status=doc.origin_status,
-                release_id=linked.id,
-                release_source_id=attributed_id,
-            )
-        release_source = source_id if role == "origin" else attributed_id if role == "copy" else None
-        return _Wanted(
-            source_id=source_id,
-            role=role,
-            similarity=item.similarity,
-            origin_status=item.origin_status,
-            release_id=None,
-            release_source_id=release_source,
-        )
+            status = doc.origin_status if doc.role == "copy" else item.origin_status
+            return _Wanted(source_id, doc.role, status, None, linked=True)
+        return _Wanted(source_id, role, item.origin_status, None)
 
     doc = find_document(session, item.canonical_url)
     if doc is None:
         try:
             with session.begin_nested():
-                return StoreResult.CREATED, _insert(session, item, run_id, wanted_for(None))
+                return StoreResult.CREATED, _insert(
+                    session, item, run_id, wanted_for(None), fp, prints, threshold
+                )
         except IntegrityError:
             doc = find_document(session, item.canonical_url)
             if doc is None:
                 raise  # not the race on canonical_url: a real error
-    return _update(session, doc, item, run_id, wanted_for(doc)), doc
+    return _update(session, doc, item, run_id, wanted_for(doc), fp, prints, threshold), doc
+
+
+@dataclass(frozen=True)
+class Stored:
+    result: StoreResult
+    document_id: int
+    release_id: int
+
+
+def _fingerprint(item: ArticleItem) -> Fingerprint:
+    return fingerprint(item.body, [a.phrase for a in item.attributions])
+
+
+def store_item(
+    session: Session,
+    item: ArticleItem,
+    *,
+    run_id: int | None = None,
+    source_key: str | None = None,
+    role: str | None = None,
+    threshold: float = COPY_THRESHOLD,
+) -> Stored:
+    """Insert or update the document for ``item`` and place it in its release; see
+    :func:`store_document`, which returns only the outcome."""
+    wanted_role = item.role or role
+    if wanted_role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}, not {wanted_role!r}")
+    origin = (
+        item.origin if item.origin is not None and item.origin.canonical_url != item.canonical_url else None
+    )
+    fp = _fingerprint(item)
+    origin_fp = _fingerprint(origin) if origin is not None else None
+    lock_fingerprints(session, [fp] if origin_fp is None else [fp, origin_fp])
+    prints = Fingerprints(session)
+    origin_doc: Document | None = None
+    if origin is not None and origin_fp is not None:
+        # The origin's site is its registry key when the registry knows it.
+        origin_key = origin.site if _known_source_id(session, origin.site) is not None else None
+        _, origin_doc = _store(
+            session,
+            origin,
+            run_id=run_id,
+            source_key=origin_key,
+            role="origin",
+            origin=None,
+            fp=origin_fp,
+            prints=prints,
+            threshold=threshold,
+        )
+    result, doc = _store(
+        session,
+        item,
+        run_id=run_id,
+        source_key=source_key,
+        role=wanted_role,
+        origin=origin_doc,
+        fp=fp,
+        prints=prints,
+        threshold=threshold,
+    )
+    return Stored(result, doc.id, doc.release_id)
 
 
 def store_document(
@@ -311,37 +434,40 @@ def store_document(
     run_id: int | None,
     source_key: str | None,
     role: str | None = None,
+    threshold: float = COPY_THRESHOLD,
 ) -> StoreResult:
     """Insert or update the document for ``item``, keyed by its canonical URL, with its
-    attribution chain; when ``item.origin`` is set, store the origin first and link the copy.
+    attribution chain, and place it in its release; when ``item.origin`` is set, store the
+    origin first and put the copy in the origin's release.
 
     ``item.role`` wins over ``role`` (the caller's fallback). The same page again is
     ``unchanged`` and leaves the rows alone (a changed raw page with the same title, body,
-    date and chain counts as unchanged: ads and clocks change every fetch).
+    date and chain counts as unchanged: ads and clocks change every fetch). A changed title
+    or body keeps the previous one in ``document_versions``.
 
-    A new document gets a release of its own unless it is a copy of a found origin: then
-    it joins the origin's release (an emptied release of its own is deleted). A copy once
-    linked stays linked when a later crawl brings no origin: absence never unlinks.
+    Placement (``pipelines.storage.clusters``): a new document joins the release of a
+    stored document with the same normalised text, or of one sharing a MinHash band whose
+    text it contains or is contained in (``crawler.syndication.decide``, ``threshold``);
+    releases it matches are merged (the one with an origin wins, else the lowest id); with
+    no match it gets a release of its own. An origin found by following overrides the text
+    match. A copy once linked stays linked when a later crawl brings no origin: absence
+    never unlinks.
 
-    Safe against a concurrent writer inserting the same URL (this document or the same
-    origin): each insert runs in a SAVEPOINT and a unique-constraint violation is
-    answered by re-reading the row.
+    Safe against a concurrent writer: inserts of one URL race in a SAVEPOINT and the loser
+    re-reads the row; writers of alike texts are serialised by advisory locks (PostgreSQL)
+    or the write lock (SQLite).
     """
-    wanted_role = item.role or role
-    if wanted_role not in ROLES:
-        raise ValueError(f"role must be one of {ROLES}, not {wanted_role!r}")
-    origin_doc: Document | None = None
-    origin = item.origin
-    if origin is not None and origin.canonical_url != item.canonical_url:
-        # The origin's site is its registry key when the registry knows it.
-        origin_key = origin.site if _known_source_id(session, origin.site) is not None else None
-        _, origin_doc = _store(
-            session, origin, run_id=run_id, source_key=origin_key, role="origin", origin=None
-        )
-    result, _ = _store(
-        session, item, run_id=run_id, source_key=source_key, role=wanted_role, origin=origin_doc
-    )
-    return result
+    return store_item(
+        session, item, run_id=run_id, source_key=source_key, role=role, threshold=threshold
+    ).result
+
+
+def check_and_insert(session: Session, item: ArticleItem, *, threshold: float = COPY_THRESHOLD) -> int:
+    """The syndication path of one document, for benchmarks: fingerprint, lock, look the
+    candidates up by (band, hash) and norm_hash, verify, insert the document and its bands,
+    join or merge releases. Returns the release id. This is exactly what the store pipeline
+    runs per item (through :func:`store_document`); the caller frames the transaction."""
+    return store_item(session, item, source_key=None, role=item.role or "own", threshold=threshold).release_id
 
 
 def sync_sources(session: Session, registry: Registry) -> None:
@@ -406,31 +532,4 @@ def finish_run(session: Session, run_id: int, reason: str, stats: Mapping[str, A
     run.documents_updated = _count(stats, "manba/store/updated")
     run.documents_unchanged = _count(stats, "manba/store/unchanged")
     run.errors = _count(stats, "log_count/ERROR")
-    session.flush()
-
-
-def move_to_release(
-    session: Session, doc: Document, release_id: int, *, similarity: float, status: str
-) -> None:
-    """Put a stored copy into another release found after it was stored.
-
-    Copies already gathered in its release without an origin (they copied this copy)
-    move with it; a release left empty is deleted.
-    """
-    old_release = session.get(Release, doc.release_id)
-    if old_release is None or old_release.id == release_id:
-        return
-    doc.role = "copy"
-    doc.similarity = similarity
-    doc.origin_status = status
-    followers = [doc]
-    if old_release.origin_document_id is None:
-        followers = list(session.scalars(select(Document).where(Document.release_id == old_release.id)))
-    for member in followers:
-        member.release_id = release_id
-    session.flush()
-    if not _has_other_documents(session, old_release.id, doc.id):
-        session.delete(old_release)
-    elif old_release.origin_document_id == doc.id:
-        old_release.origin_document_id = None
     session.flush()
