@@ -97,13 +97,13 @@ def format_scores(report: LabelReport) -> list[str]:
     links = report.origin_links
     if links is not None:
         lines.append(f"origin links  {_ratio(links.linked, links.copies)}")
-    clusters = report.releases
-    if clusters is not None:
-        f1 = f"{clusters.f1:.3f}" if clusters.f1 is not None else "n/a"
-        lines.append(
-            f"releases      pairwise precision {_ratio(clusters.correct_pairs, clusters.stored_pairs)}"
-            f"  recall {_ratio(clusters.correct_pairs, clusters.labelled_pairs)}  F1 {f1}"
-        )
+    for label, clusters in (("releases     ", report.releases), ("  Persian only", report.releases_persian)):
+        if clusters is not None:
+            f1 = f"{clusters.f1:.3f}" if clusters.f1 is not None else "n/a"
+            lines.append(
+                f"{label} pairwise precision {_ratio(clusters.correct_pairs, clusters.stored_pairs)}"
+                f"  recall {_ratio(clusters.correct_pairs, clusters.labelled_pairs)}  F1 {f1}"
+            )
     return lines
 
 

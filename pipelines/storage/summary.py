@@ -104,6 +104,9 @@ class LabelReport:
     releases: ClusterScore | None = None
     """Pairwise precision/recall of stored releases against labelled ``release`` groups, over the
     stored labelled articles (``None`` when no label has a ``release`` key)."""
+    releases_persian: ClusterScore | None = None
+    """The same over Persian pages only: translations of a release share none of its text, so
+    no text measure can place them; this is the figure the syndication target is about."""
 
     @property
     def ok(self) -> bool:
@@ -180,6 +183,11 @@ def compare_labels(session: Session, articles: list[dict[str, Any]]) -> LabelRep
     if any("release" in a for a in articles):
         report.releases = score_clusters(
             (a.get("release"), stored[str(a["url"])].release_id) for a in articles if str(a["url"]) in stored
+        )
+        report.releases_persian = score_clusters(
+            (a.get("release"), stored[str(a["url"])].release_id)
+            for a in articles
+            if str(a["url"]) in stored and a.get("lang", "fa") == "fa"
         )
     return report
 
