@@ -9,8 +9,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.registry import load_registry
 from fixtureweb import FixtureServer, FixtureWeb, build, free_port
+from pipelines.storage.db import make_engine, make_sessionmaker
+from pipelines.storage.migrate import upgrade_to_head
+from pipelines.storage.testing import (
+    postgres_available,
+    postgres_schema_url,
+    temporary_postgres_database,
+    url_string,
+    write_registry,
+)
+from pipelines.storage.write import sync_sources
 
 REPO = Path(__file__).resolve().parents[1]
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
@@ -30,6 +44,46 @@ def fixture_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureWeb
     web = build(tmp_path_factory.mktemp("fixtureweb"), port=port)
     with FixtureServer(web.root, port):
         yield web
+
+
+# --- stores: one per test, on every available backend -----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[URL]:
+    """A PostgreSQL database for the session, dropped at the end (each test gets its own schema)."""
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not reachable (set MANBA_TEST_POSTGRES_URL)")
+    with temporary_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store: a new SQLite file (in a directory the store must create), or a new schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store' / 'manba.sqlite3'}"
+    return url_string(postgres_schema_url(request.getfixturevalue("postgres_database")))
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    upgrade_to_head(database_url)
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine, tmp_path: Path) -> sessionmaker[Session]:
+    """Sessions on a migrated store whose sources table holds a small registry (ict, isna, example)."""
+    factory = make_sessionmaker(engine)
+    with factory.begin() as session:
+        sync_sources(session, load_registry(write_registry(tmp_path / "sources.toml")))
+    return factory
+
+
+# --- running scrapy -------------------------------------------------------------------------
 
 
 def scrapy_env(database_url: str, sources_file: Path | None = None, **extra: str) -> dict[str, str]:

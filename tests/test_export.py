@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.attribution.model import Attribution
@@ -24,10 +23,6 @@ from pipelines.storage.export import CSV_FIELDS, iter_document_rows, iter_releas
 from pipelines.storage.migrate import upgrade_to_head
 from pipelines.storage.testing import (
     article,
-    postgres_available,
-    postgres_schema_url,
-    temporary_postgres_database,
-    url_string,
     write_registry,
 )
 from pipelines.storage.write import store_document, sync_sources
@@ -70,19 +65,6 @@ def assert_export_line(line: dict[str, Any]) -> None:
         assert origin["url"] in {d["url"] for d in line["documents"]}
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[URL]:
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not reachable (set MANBA_TEST_POSTGRES_URL)")
-    with temporary_postgres_database() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'manba.sqlite3'}"
-    return url_string(postgres_schema_url(request.getfixturevalue("postgres_database")))
 
 
 ITEMS = [

@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, inspect, select, text
-from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,10 +22,6 @@ from pipelines.storage.models import CrawlRun, Document, Release, Source
 from pipelines.storage.testing import (
     TEHRAN,
     article,
-    postgres_available,
-    postgres_schema_url,
-    temporary_postgres_database,
-    url_string,
     write_registry,
 )
 from pipelines.storage.write import StoreResult, finish_run, start_run, store_document, sync_sources
@@ -36,39 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
 
 
-# --- fixtures: one store per test, on every available backend -------------------------------
-
-
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[URL]:
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not reachable (set MANBA_TEST_POSTGRES_URL)")
-    with temporary_postgres_database() as url:
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty store: a new SQLite file, or a new schema in the session's PostgreSQL database."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store' / 'manba.sqlite3'}"
-    return url_string(postgres_schema_url(request.getfixturevalue("postgres_database")))
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade_to_head(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def sessions(engine: Engine, tmp_path: Path) -> sessionmaker[Session]:
-    factory = make_sessionmaker(engine)
-    with factory.begin() as session:
-        sync_sources(session, load_registry(write_registry(tmp_path / "sources.toml")))
-    return factory
+# Stores: the database_url / engine / sessions fixtures in conftest.py (SQLite and PostgreSQL).
 
 
 def count(sessions: sessionmaker[Session], model: type[Document] | type[Release]) -> int:

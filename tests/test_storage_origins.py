@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, func, select, text
-from sqlalchemy.engine import URL
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.attribution.model import Attribution
 from crawler.items import ArticleItem
-from crawler.registry import load_registry
 from pipelines.storage import write
 from pipelines.storage.db import make_engine, make_sessionmaker
 from pipelines.storage.export import iter_releases
-from pipelines.storage.migrate import alembic_config, upgrade_engine, upgrade_to_head
+from pipelines.storage.migrate import alembic_config, upgrade_engine
 from pipelines.storage.models import Document, DocumentAttribution, Release, Source
 from pipelines.storage.summary import compare_labels
 from pipelines.storage.testing import (
     article,
-    postgres_available,
-    postgres_schema_url,
-    temporary_postgres_database,
-    url_string,
-    write_registry,
 )
-from pipelines.storage.write import StoreResult, store_document, stored_chain, sync_sources
+from pipelines.storage.write import StoreResult, store_document, stored_chain
 
 ICT = Attribution(name="وزارت ارتباطات", source="ict", kind="ministry", phrase="به نقل از وزارت ارتباطات")
 ISNA = Attribution(name="ایسنا", source="isna", kind="agency", phrase="به گزارش ایسنا")
@@ -37,35 +28,8 @@ UNKNOWN = Attribution(name="روابط عمومی شرکت ناشناس", source
 UNMIRRORED = Attribution(name="سازمان تازه", source="newkey", kind="agency", phrase="به گزارش سازمان تازه")
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[URL]:
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not reachable (set MANBA_TEST_POSTGRES_URL)")
-    with temporary_postgres_database() as url:
-        yield url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'manba.sqlite3'}"
-    return url_string(postgres_schema_url(request.getfixturevalue("postgres_database")))
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade_to_head(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def sessions(engine: Engine, tmp_path: Path) -> sessionmaker[Session]:
-    factory = make_sessionmaker(engine)
-    with factory.begin() as session:
-        sync_sources(session, load_registry(write_registry(tmp_path / "sources.toml")))
-    return factory
 
 
 def origin_item(n: int = 1, **overrides: Any) -> ArticleItem:

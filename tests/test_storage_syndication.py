@@ -23,18 +23,7 @@ from pipelines.storage.recluster import recluster
 from pipelines.storage.retry import in_transaction
 from pipelines.storage.testing import article, story
 from pipelines.storage.write import StoreResult, check_and_insert, store_document
-from tests.test_storage_origins import (  # noqa: F401  (fixtures)
-    ICT,
-    ISNA,
-    copy_item,
-    database_url,
-    engine,
-    origin_item,
-    postgres_database,
-    sessions,
-    store,
-    total,
-)
+from tests.test_storage_origins import ICT, ISNA, copy_item, origin_item, store, total
 
 RELEASE = (
     "وزیر ارتباطات از افزایش ظرفیت انتقال داده در لایه زیرساخت شبکه ملی اطلاعات خبر داد.\n"
