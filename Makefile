@@ -9,7 +9,7 @@ MANBA_DATABASE_URL ?= sqlite:///data/manba.sqlite3
 MANBA_FIXTURE_PORT ?= 8765
 PYTEST_ARGS ?=
 
-.PHONY: help venv chromium lint test demo migrate clean
+.PHONY: help venv chromium lint test demo migrate clean bench
 
 help:
 	@echo "make demo   - build and serve the bundled fixture web, crawl it into $(MANBA_DATABASE_URL), print a summary"
@@ -44,6 +44,10 @@ migrate: venv
 
 demo: venv chromium
 	MANBA_FIXTURE_PORT=$(MANBA_FIXTURE_PORT) MANBA_DATABASE_URL=$(MANBA_DATABASE_URL) bash scripts/demo.sh
+
+# Check-and-insert time per document at 10k/100k/1M stored documents, SQLite and PostgreSQL (BENCHMARKS.md).
+bench: venv
+	$(BIN)/python -m bench.dedup --backend both
 
 clean:
 	rm -rf data/fixtureweb .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,237 @@
+"""Check-and-insert time per document against a store of 10k, 100k and 1M documents.
+
+    .venv/bin/python -m bench.dedup [--backend sqlite|postgresql|both]
+                                    [--sizes 10000,100000,1000000] [--probe 300]
+
+Per backend: one fresh store (a SQLite file in a temporary directory, or a temporary PostgreSQL
+database dropped at the end). The fixture web's Persian pages not in the probe are stored first
+for real (``check_and_insert``, committed); synthetic signatures (``random_rows``) then grow the
+store to each size in turn. At each size every probe item goes through
+``pipelines.storage.write.check_and_insert`` in its own transaction, which is rolled back, so every
+size measures the same work on a store of exactly that size. Timed: the call, from BEGIN to the
+last flush (the rollback and the commit a crawl would do are outside the window). The loading
+runs in a child process, so this process's peak RSS is that of the probe side only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import platform
+import resource
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from bench.load import load_postgres, load_sqlite
+from bench.probe import ProbeSet, probe_set
+from crawler.items import ArticleItem
+from pipelines.storage.bulk import random_rows
+from pipelines.storage.db import make_engine, make_sessionmaker
+from pipelines.storage.migrate import upgrade_to_head
+from pipelines.storage.models import Document, Release
+from pipelines.storage.testing import temporary_postgres_database
+from pipelines.storage.write import check_and_insert
+
+RESULTS = Path(__file__).resolve().parent / "results"
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+WARMUP = 10
+FIXTURE_SIZE = 2000
+
+
+def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
+
+
+def _load(url: str, count: int, start: int) -> None:
+    rows = random_rows(count, seed=11, start=start)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        assert parsed.database is not None
+        load_sqlite(parsed.database, rows)
+    else:
+        load_postgres(parsed, rows)
+
+
+def _load_in_child(url: str, count: int, start: int) -> float:
+    """Seconds to load ``count`` synthetic documents, in a forked child (keeps our RSS clean)."""
+    began = time.perf_counter()
+    child = multiprocessing.get_context("fork").Process(target=_load, args=(url, count, start))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(f"loading {count} documents failed (exit code {child.exitcode})")
+    return time.perf_counter() - began
+
+
+def _store_residents(engine: Engine, items: Sequence[ArticleItem]) -> float:
+    sessions = make_sessionmaker(engine)
+    began = time.perf_counter()
+    for item in items:
+        with sessions.begin() as session:
+            check_and_insert(session, item)
+    return time.perf_counter() - began
+
+
+def _counts(engine: Engine) -> tuple[int, int]:
+    with make_sessionmaker(engine)() as session:
+        documents = session.scalar(select(func.count()).select_from(Document)) or 0
+        top_release = session.scalar(select(func.max(Release.id))) or 0
+    return documents, top_release
+
+
+def _probe(engine: Engine, items: Sequence[ArticleItem], top_release: int) -> tuple[list[float], int]:
+    """Per-item seconds (warm-up excluded) and how many joined an existing release."""
+    sessions = make_sessionmaker(engine)
+    timings: list[float] = []
+    joined = 0
+    for n, item in enumerate([*items[:WARMUP], *items]):
+        session = sessions()
+        try:
+            began = time.perf_counter()
+            session.begin()
+            release_id = check_and_insert(session, item)
+            elapsed = time.perf_counter() - began
+        finally:
+            session.rollback()
+            session.close()
+        if n >= WARMUP:
+            timings.append(elapsed)
+            joined += release_id <= top_release
+    return timings, joined
+
+
+def _summary(timings: Sequence[float]) -> dict[str, float]:
+    ms = np.array(timings) * 1000
+    return {
+        "p50_ms": round(float(np.percentile(ms, 50)), 3),
+        "p99_ms": round(float(np.percentile(ms, 99)), 3),
+        "mean_ms": round(float(statistics.fmean(ms)), 3),
+        "max_ms": round(float(ms.max()), 3),
+    }
+
+
+@contextmanager
+def _store(backend: str, workdir: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
+    else:
+        with temporary_postgres_database() as url:
+            yield url.render_as_string(hide_password=False)
+
+
+def _server_version(engine: Engine) -> str:
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            return f"SQLite {sqlite3.sqlite_version}"
+        return str(connection.execute(text("SHOW server_version")).scalar())
+
+
+def _store_bytes(engine: Engine, url: str) -> int:
+    if engine.dialect.name == "sqlite":
+        path = Path(make_url(url).database or "")
+        return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0)
+
+
+def run_backend(backend: str, probes: ProbeSet, sizes: Sequence[int], workdir: Path) -> dict[str, Any]:
+    result: dict[str, Any] = {"backend": backend, "probe": len(probes.probe), "warmup": WARMUP}
+    result["probe_composition"] = probes.composition
+    with _store(backend, workdir) as url:
+        upgrade_to_head(url)
+        engine = make_engine(url)
+        result["server"] = _server_version(engine)
+        result["resident_documents"] = len(probes.resident)
+        result["resident_store_s"] = round(_store_residents(engine, probes.resident), 1)
+        engine.dispose()
+        stored = len(probes.resident)
+        synthetic = 0
+        rows: list[dict[str, Any]] = []
+        for size in sorted(sizes):
+            if size < stored:
+                raise ValueError(f"size {size} is below the {stored} documents already stored")
+            load_s = _load_in_child(url, size - stored, synthetic)
+            synthetic += size - stored
+            engine = make_engine(url)
+            documents, top_release = _counts(engine)
+            assert documents == size, (documents, size)
+            timings, joined = _probe(engine, probes.probe, top_release)
+            row = {
+                "documents": documents,
+                "load_s": round(load_s, 1),
+                "load_docs_per_s": round((size - stored) / load_s) if load_s else None,
+                **_summary(timings),
+                "joined": joined,
+                "peak_rss_mb": round(_peak_rss_mb(), 1),
+                "loader_peak_rss_mb": round(_peak_rss_mb(resource.RUSAGE_CHILDREN), 1),
+                "store_mb": round(_store_bytes(engine, url) / 2**20),
+            }
+            after, _ = _counts(engine)
+            assert after == size, "the probe's rollback left rows behind"
+            engine.dispose()
+            rows.append(row)
+            stored = size
+            print(_format_row(backend, row), flush=True)
+        result["sizes"] = rows
+    first, last = rows[0], rows[-1]
+    if len(rows) > 1:
+        result["ratio"] = {
+            "from": first["documents"],
+            "to": last["documents"],
+            "p50": round(last["p50_ms"] / first["p50_ms"], 3),
+            "p99": round(last["p99_ms"] / first["p99_ms"], 3),
+        }
+    return result
+
+
+HEADER = (
+    f"{'backend':<10} {'documents':>10} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8} "
+    f"{'joined':>6} {'RSS MB':>7} {'load s':>7} {'store MB':>8}"
+)
+
+
+def _format_row(backend: str, row: dict[str, Any]) -> str:
+    return (
+        f"{backend:<10} {row['documents']:>10,} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
+        f"{row['mean_ms']:>8.2f} {row['joined']:>6} {row['peak_rss_mb']:>7.0f} {row['load_s']:>7.1f} "
+        f"{row['store_mb']:>8}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.dedup", description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
+    parser.add_argument("--probe", type=int, default=300)
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="manba-bench-") as tmp:
+        workdir = Path(tmp)
+        probes = probe_set(workdir / "fixtureweb", size=FIXTURE_SIZE, probe=args.probe)
+        print(f"probe: {len(probes.probe)} items {probes.composition}; resident: {len(probes.resident)}")
+        print(HEADER, flush=True)
+        for backend in backends:
+            result = run_backend(backend, probes, sizes, workdir)
+            result["machine"] = {"python": platform.python_version(), "platform": platform.platform()}
+            out = RESULTS / f"dedup-{backend}.json"
+            out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            if "ratio" in result:
+                r = result["ratio"]
+                print(f"{backend}: {r['to']:,}/{r['from']:,} ratio p50 {r['p50']:.2f}, p99 {r['p99']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
