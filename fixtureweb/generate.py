@@ -11,6 +11,7 @@ import json
 import math
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -706,74 +707,36 @@ def build(out_dir: Path, *, port: int, size: int = 200, seed: int = 1405) -> Fix
                 w.write(site, amp_path(d.path), T.z93_amp_article(page, base))
         w.write(site, "/robots.txt", T.robots(bases[site] + "/sitemap.xml" if site == "shahr" else None))
 
+    # Sites crawled from paginated listings: (site, listing template, first page, page n, a draft page
+    # that robots.txt forbids but the first listing links, its title, home page title and link).
+    listed_sites: list[tuple[str, Any, str, Callable[[int], str], str, str, str, str]] = [
+        ("ict", T.ict_listing, "/fa/news", lambda n: f"/fa/news?page={n}", "/admin/fa/news/99999/",
+         "پیش‌نویس خبر منتشرنشده", "وزارت ارتباطات و فناوری اطلاعات", "اخبار"),
+        ("isna", T.isna_listing, "/fa/service/ict", lambda n: f"/fa/service/ict?page={n}", "/admin/news/1/",
+         "پیش‌نویس خبر", "ایسنا", "فناوری اطلاعات"),
+        ("93z", T.z93_listing, "/category/news/", lambda n: f"/category/news/page/{n}/", "/admin/post/1/",
+         "پیش‌نویس", "تجهیزات جانبی", "اخبار"),
+        ("fanavaran", T.fanavaran_listing, "/latest", lambda n: f"/latest?page={n}", "/admin/article/1/",
+         "پیش‌نویس", "فناوران", "تازه‌ها"),
+    ]  # fmt: skip
     max_pages: dict[str, int] = {}
-    # ict: listing, search index, rss, home
+    for site, template, first, page_n, draft, draft_title, home_title, home_link in listed_sites:
+        # Search-only ministry releases are left out of every listing.
+        listed = [d for d in by_site[site] if d.listed] if site == "ict" else by_site[site]
+        max_pages[site] = _listing_pages(site, listed, bases[site], w, template, first, page_n, draft)
+        w.write(site, draft, T.draft(draft_title, bases[site]))
+        w.write(site, "/", T.simple_index(home_title, [(first, home_link)], bases[site]))
+    # ict: also a feed, the search index the server answers /fa/search from, and /fa/
     ict = [d for d in by_site["ict"] if d.listed]
-    max_pages["ict"] = _listing_pages(
-        "ict",
-        ict,
-        bases["ict"],
-        w,
-        T.ict_listing,
-        "/fa/news",
-        lambda n: f"/fa/news?page={n}",
-        "/admin/fa/news/99999/",
-    )
     w.write("ict", "/fa/news/rss", T.ict_rss([_page(d, []) for d in ict[:50]], bases["ict"]))
     index = [
         {"path": d.path, "title": d.title, "date": d.published.isoformat(), "text": "\n".join(d.paragraphs)}
         for d in by_site["ict"]
     ]
     w.write("ict", "/fa/search/_search.json", json.dumps(index, ensure_ascii=False) + "\n")
-    w.write(
-        "ict", "/", T.simple_index("وزارت ارتباطات و فناوری اطلاعات", [("/fa/news", "اخبار")], bases["ict"])
-    )
-    w.write(
-        "ict",
-        "/fa/",
-        T.simple_index("وزارت ارتباطات و فناوری اطلاعات", [("/fa/news", "اخبار")], bases["ict"]),
-    )
-    w.write("ict", "/admin/fa/news/99999/", T.draft("پیش‌نویس خبر منتشرنشده", bases["ict"]))
-    # isna
-    max_pages["isna"] = _listing_pages(
-        "isna",
-        by_site["isna"],
-        bases["isna"],
-        w,
-        T.isna_listing,
-        "/fa/service/ict",
-        lambda n: f"/fa/service/ict?page={n}",
-        "/admin/news/1/",
-    )
-    w.write("isna", "/admin/news/1/", T.draft("پیش‌نویس خبر", bases["isna"]))
-    w.write("isna", "/", T.simple_index("ایسنا", [("/fa/service/ict", "فناوری اطلاعات")], bases["isna"]))
-    # 93z
-    max_pages["93z"] = _listing_pages(
-        "93z",
-        by_site["93z"],
-        bases["93z"],
-        w,
-        T.z93_listing,
-        "/category/news/",
-        lambda n: f"/category/news/page/{n}/",
-        "/admin/post/1/",
-    )
-    w.write("93z", "/admin/post/1/", T.draft("پیش‌نویس", bases["93z"]))
-    w.write("93z", "/", T.simple_index("تجهیزات جانبی", [("/category/news/", "اخبار")], bases["93z"]))
-    # fanavaran
-    max_pages["fanavaran"] = _listing_pages(
-        "fanavaran",
-        by_site["fanavaran"],
-        bases["fanavaran"],
-        w,
-        T.fanavaran_listing,
-        "/latest",
-        lambda n: f"/latest?page={n}",
-        "/admin/article/1/",
-    )
-    w.write("fanavaran", "/admin/article/1/", T.draft("پیش‌نویس", bases["fanavaran"]))
+    ict_home = T.simple_index("وزارت ارتباطات و فناوری اطلاعات", [("/fa/news", "اخبار")], bases["ict"])
+    w.write("ict", "/fa/", ict_home)
     w.write("fanavaran", "/static/reader.js", T.FANAVARAN_JS)
-    w.write("fanavaran", "/", T.simple_index("فناوران", [("/latest", "تازه‌ها")], bases["fanavaran"]))
     # akharin
     ak = [_page(d, []) for d in by_site["akharin"]]
     w.write("akharin", "/rss.xml", T.akharin_rss(ak, bases["akharin"]))
