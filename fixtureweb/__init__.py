@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from fixtureweb.generate import FixtureWeb, build
-from fixtureweb.server import FixtureServer, free_port
+from fixtureweb.server import FixtureServer, RequestLog, free_port
 from fixtureweb.sites import SITE_IPS
 
-__all__ = ["SITE_IPS", "FixtureServer", "FixtureWeb", "build", "free_port"]
+__all__ = ["SITE_IPS", "FixtureServer", "FixtureWeb", "RequestLog", "build", "free_port"]

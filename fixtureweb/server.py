@@ -12,6 +12,7 @@ import json
 import socket
 import threading
 import unicodedata
+from collections import Counter
 from datetime import datetime
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
@@ -65,9 +66,41 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
+class RequestLog:
+    """Every request the fixture web answered: (site, method, path with query, status), in order.
+
+    Tests use it to count fetches (an incremental re-crawl, two crawler processes sharing a frontier)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[tuple[str, str, str, int]] = []
+
+    def add(self, site: str, method: str, path: str, status: int) -> None:
+        with self._lock:
+            self._entries.append((site, method, path, int(status)))
+
+    def entries(self) -> list[tuple[str, str, str, int]]:
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def gets(self, *, status: int | None = 200) -> Counter[tuple[str, str]]:
+        """How many GETs each (site, path) received, counting only ``status`` (None: any)."""
+        return Counter(
+            (site, path)
+            for site, method, path, st in self.entries()
+            if method == "GET" and (status is None or st == status)
+        )
+
+
 class _Handler(BaseHTTPRequestHandler):
     site_root: ClassVar[Path]
     base_url: ClassVar[str]
+    site: ClassVar[str]
+    request_log: ClassVar[RequestLog]
     server_version = "ManbaFixture/1.0"
     protocol_version = "HTTP/1.1"
     _search_index: ClassVar[list[dict[str, str]] | None] = None
@@ -164,6 +197,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header("Last-Modified", last_modified)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+                self._log(HTTPStatus.NOT_MODIFIED)
                 return
         self.send_response(status)
         self.send_header("Content-Type", ctype)
@@ -174,6 +208,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head_only:
             self.wfile.write(data)
+        self._log(status)
+
+    def _log(self, status: int) -> None:
+        self.request_log.add(self.site, self.command, self.path, status)
 
     def _not_modified(self, etag: str, mtime: int) -> bool:
         inm = self.headers.get("If-None-Match")
@@ -199,6 +237,7 @@ class FixtureServer:
     def __init__(self, root: Path, port: int) -> None:
         self.root = Path(root)
         self.port = port
+        self.requests = RequestLog()
         self._servers: list[_Server] = []
         self._threads: list[threading.Thread] = []
 
@@ -215,6 +254,8 @@ class FixtureServer:
                         "site_root": self.root / site,
                         "base_url": self.base_url(site),
                         "_search_index": None,
+                        "site": site,
+                        "request_log": self.requests,
                     },
                 )
                 server = _Server((ip, self.port), handler)

@@ -152,7 +152,9 @@ class OriginFollower:
         if self.registry.for_url(url) is not source:
             self._inc("manba/origin/offsite_skipped")
             return None
-        request = scrapy.Request(url, meta=render_meta(source, article=article), dont_filter=True)
+        kind = "origin_candidate" if article else "origin_listing"
+        meta = {**render_meta(source, article=article), "manba_page": kind}
+        request = scrapy.Request(url, meta=meta, dont_filter=True)
         self._inc("manba/origin/requests")
         try:
             response = await self.fetch(request)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -44,6 +45,27 @@ def fixture_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureWeb
     web = build(tmp_path_factory.mktemp("fixtureweb"), port=port)
     with FixtureServer(web.root, port):
         yield web
+
+
+ServeWeb = Callable[..., tuple[FixtureWeb, FixtureServer]]
+
+
+@pytest.fixture
+def served_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeWeb]:
+    """A factory for a private fixture web (built and served for one test): for tests that change the
+    web's files or count the requests it answers (``server.requests``)."""
+    servers: list[FixtureServer] = []
+
+    def serve(**build_kwargs: Any) -> tuple[FixtureWeb, FixtureServer]:
+        port = free_port()
+        web = build(tmp_path_factory.mktemp("web"), port=port, **build_kwargs)
+        server = FixtureServer(web.root, port).start()
+        servers.append(server)
+        return web, server
+
+    yield serve
+    for server in servers:
+        server.stop()
 
 
 # --- stores: one per test, on every available backend -----------------------------------------

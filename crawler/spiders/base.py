@@ -38,6 +38,11 @@ def render_meta(source: Source | None, *, article: bool = False) -> dict[str, An
     return meta
 
 
+PAGE_KINDS = ("article", "listing", "feed", "sitemap", "origin_candidate", "origin_listing")
+"""``request.meta["manba_page"]``: what a request fetches. Middlewares decide by it (incremental
+skips known articles, conditional GETs for listings, feeds and sitemaps, the fetch-once page cache)."""
+
+
 class ManbaSpider(scrapy.Spider):
     registry: Registry
 
@@ -56,7 +61,7 @@ class ManbaSpider(scrapy.Spider):
         return scrapy.Request(
             canonical_url(url),
             callback=self.parse_article,
-            meta=render_meta(source, article=True),
+            meta={**render_meta(source, article=True), "manba_page": "article"},
             cb_kwargs={"source_key": source.key if source else None},
         )
 

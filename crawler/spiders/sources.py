@@ -40,7 +40,8 @@ class SourcesSpider(ManbaSpider):
         callbacks = {"listing": self.parse_listing, "feed": self.parse_feed, "sitemap": self.parse_sitemap}
         for source in self.selected:
             for kind, url in source.start_urls():
-                yield scrapy.Request(url, callback=callbacks[kind], meta=render_meta(source),
+                yield scrapy.Request(url, callback=callbacks[kind],
+                                     meta={**render_meta(source), "manba_page": kind},
                                      cb_kwargs={"source_key": source.key, "page_no": 1})
 
     def _source(self, key: str) -> Source:
@@ -61,7 +62,8 @@ class SourcesSpider(ManbaSpider):
             yield self.article_request(url, source)
         next_url = listing.next_page()
         if next_url and page_no < source.max_listing_pages:
-            yield scrapy.Request(next_url, callback=self.parse_listing, meta=render_meta(source),
+            yield scrapy.Request(next_url, callback=self.parse_listing,
+                                 meta={**render_meta(source), "manba_page": "listing"},
                                  cb_kwargs={"source_key": source.key, "page_no": page_no + 1})
 
     def parse_feed(self, response: Response, source_key: str, page_no: int) -> Iterator[scrapy.Request]:
@@ -90,7 +92,7 @@ class SourcesSpider(ManbaSpider):
             url = response.urljoin(entry["loc"].strip())
             if sitemap.type == "sitemapindex":
                 if page_no < source.max_listing_pages:
-                    yield scrapy.Request(url, callback=self.parse_sitemap,
+                    yield scrapy.Request(url, callback=self.parse_sitemap, meta={"manba_page": "sitemap"},
                                          cb_kwargs={"source_key": source.key, "page_no": page_no + 1})
             elif self._is_article(source, url):
                 yield self.article_request(url, source)
