@@ -51,3 +51,14 @@ bench: venv
 
 clean:
 	rm -rf data/fixtureweb .pytest_cache .mypy_cache .ruff_cache
+
+# scrapyd on 127.0.0.1 with deploy/scrapyd.conf; its eggs, logs and job databases go to $(SCRAPYD_DIR).
+# Credentials and port come from SCRAPYD_USERNAME, SCRAPYD_PASSWORD, SCRAPYD_HTTP_PORT (README).
+SCRAPYD_DIR ?= data/scrapyd
+.PHONY: scrapyd
+scrapyd: venv chromium
+	@test -n "$$SCRAPYD_USERNAME" && test -n "$$SCRAPYD_PASSWORD" || { \
+	  echo "set SCRAPYD_USERNAME and SCRAPYD_PASSWORD: without both, scrapyd accepts anyone" >&2; exit 1; }
+	mkdir -p $(SCRAPYD_DIR)
+	ln -sf $(abspath deploy/scrapyd.conf) $(SCRAPYD_DIR)/scrapyd.conf
+	cd $(SCRAPYD_DIR) && exec $(abspath $(BIN))/scrapyd

@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 KINDS = frozenset({"ministry", "agency", "outlet", "government", "newspaper"})
-DEFAULT_REGISTRY = Path(__file__).with_name("sources.toml")
+# A resource, not a path: under scrapyd the package runs from a zipped egg.
+DEFAULT_REGISTRY = resources.files("crawler") / "sources.toml"
 
 
 class RegistryError(ValueError):
@@ -60,7 +63,7 @@ class Source:
 @dataclass
 class Registry:
     sources: dict[str, Source] = field(default_factory=dict)
-    path: Path | None = None
+    path: Traversable | None = None
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.sources.values())
@@ -143,7 +146,8 @@ def _source(key: str, entry: dict[str, object]) -> Source:
 
 def load_registry(path: str | os.PathLike[str] | None = None) -> Registry:
     """Load the registry at ``path`` (default: ``MANBA_SOURCES_FILE`` or the shipped one)."""
-    chosen = Path(path or os.environ.get("MANBA_SOURCES_FILE") or DEFAULT_REGISTRY)
+    given = path or os.environ.get("MANBA_SOURCES_FILE")
+    chosen: Traversable = Path(given) if given else DEFAULT_REGISTRY
     try:
         data = tomllib.loads(chosen.read_text(encoding="utf-8"))
     except FileNotFoundError:

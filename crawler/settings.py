@@ -22,10 +22,20 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
+# Bounds on what one page may cost (hostile or broken sites; README "Drop reasons"). 30 s for a
+# whole download, however slowly its body trickles in. 8 MiB, also after decompression (a gzip
+# bomb stops there): news pages weigh 0.1–3 MB, and extracting text from 10 MB of HTML blocks
+# the crawler for seconds. 10 redirects: real sites use one to three; loops end sooner still
+# (spiders.base counts them). URLs longer than 2083 characters are not requested (Scrapy's limit).
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2
+# An article that still fails after its retries is a counted drop (manba/drop/http_500 …), a listing
+# page a counted source failure (crawler.checks): neither is a crawler error.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+REDIRECT_MAX_TIMES = 10
+URLLENGTH_LIMIT = 2083
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
@@ -64,8 +74,55 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 
+# Incremental crawling (pipelines.incremental): known articles are skipped until a re-check is
+# due (150: after robots.txt has had its say), due re-checks join the start of a crawl, and
+# listing pages, feeds and sitemaps are fetched conditionally.
+DOWNLOADER_MIDDLEWARES = {
+    # Links found in pages never reach private, loopback or link-local addresses (90: before
+    # robots.txt is even asked for).
+    "crawler.netguard.NetGuardMiddleware": 90,
+    "pipelines.incremental.IncrementalMiddleware": 150,
+    # Each article page is downloaded once per crawl, by whichever request or worker asks first;
+    # 540: after robots.txt and the incremental skip, before retry/redirect/decompression (so the
+    # cached response is the final one). Why, in crawler/pagecache.py.
+    "crawler.pagecache.PageCacheMiddleware": 540,
+    # A 503/429 with Retry-After is retried that long later (at most MANBA_RETRY_AFTER_MAX
+    # seconds, else not retried); 560: its process_response runs just before RetryMiddleware's (550).
+    "crawler.retryafter.RetryAfterMiddleware": 560,
+}
+
+SPIDER_MIDDLEWARES = {
+    "pipelines.incremental.RecheckMiddleware": 50,
+}
+
+# Distributed crawling when MANBA_REDIS_URL is set: a shared Redis frontier (crawler/distributed.py).
+ADDONS = {
+    "crawler.distributed.DistributedAddon": 0,
+}
+
+# Progress of a crawl in the log: counts per stage every MANBA_PROGRESS_INTERVAL seconds, a table
+# at the end (crawler/progress.py).
+EXTENSIONS = {
+    "crawler.progress.ProgressLog": 500,
+}
+
+# `scrapy check` runs every callback on the saved pages in tests/fixtures/, offline (crawler/contracts.py).
+SPIDER_CONTRACTS = {
+    "crawler.contracts.FixtureContract": 10,
+    "crawler.contracts.FilledContract": 10,
+    "crawler.contracts.ExpectedContract": 10,
+    "crawler.contracts.RequestsContract": 10,
+}
+
 # Manba's own settings (environment variables of the same name override the defaults).
 MANBA_DATABASE_URL = os.environ.get("MANBA_DATABASE_URL", "sqlite:///data/manba.sqlite3")
 MANBA_SOURCES_FILE = os.environ.get("MANBA_SOURCES_FILE") or None
 MANBA_FOLLOW_ORIGINS = os.environ.get("MANBA_FOLLOW_ORIGINS", "1").lower() not in {"0", "false", "no", "off"}
 MANBA_STORE_ENABLED = True
+MANBA_RETRY_AFTER_MAX = 60
+MANBA_DATE_FUTURE_TOLERANCE_HOURS = 12
+MANBA_ALLOW_LOOPBACK = False
+MANBA_REDIS_URL = os.environ.get("MANBA_REDIS_URL") or None
+MANBA_INCREMENTAL = os.environ.get("MANBA_INCREMENTAL", "1").lower() not in {"0", "false", "no", "off"}
+MANBA_PROGRESS_ENABLED = True
+MANBA_PROGRESS_INTERVAL = 60

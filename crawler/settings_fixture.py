@@ -15,3 +15,5 @@ CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 16
 DOWNLOAD_TIMEOUT = 20
 RETRY_TIMES = 1
+# The fixture web lives on 127.0.0.x: links between its sites are loopback links (crawler.netguard).
+MANBA_ALLOW_LOOPBACK = True

@@ -8,7 +8,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import ArticleItem
-from crawler.text.persian import normalise
+from crawler.text.persian import normalise, warm_up
 
 
 def normalise_item(item: ArticleItem) -> ArticleItem:
@@ -25,6 +25,9 @@ class NormalisePipeline:
         if not crawler.settings.getbool("MANBA_NORMALISE_ENABLED", True):
             raise NotConfigured("MANBA_NORMALISE_ENABLED is off")
         return cls()
+
+    def open_spider(self) -> None:
+        warm_up()  # seconds of importing hazm, better before the first page than in the middle
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, ArticleItem):

@@ -18,23 +18,28 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Self
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.misc import load_object
+from sqlalchemy import Engine
 
 from crawler.attribution import NameIndex
 from crawler.items import ArticleItem
 from crawler.origin import best_match, plausible_date, search_queries, search_url
 from crawler.pages import listing_class, page_class
 from crawler.registry import Registry, Source, load_registry
-from crawler.spiders.base import render_meta
+from crawler.spiders.base import NotAPage, page_response, render_meta
 from crawler.syndication.similarity import COPY_THRESHOLD
 from crawler.text.urls import canonical_url
 from pipelines.attribution import attribute_item
-from pipelines.config import sources_file
+from pipelines.config import database_url, sources_file
 from pipelines.normalise import normalise_item
+from pipelines.storage.crawlstate import linked_to_origin
+from pipelines.storage.db import make_engine, make_sessionmaker
+from pipelines.storage.outage import log_wait, through_outage_async
 
 Fetch = Callable[[scrapy.Request], Awaitable[Response]]
 
@@ -130,7 +135,8 @@ class OriginFollower:
         for _ in range(pages):
             if next_url is None:
                 break
-            response = await self._get(next_url, source, article=False)
+            # The registry's listing or search page is trusted; its pagination was found in a page.
+            response = await self._get(next_url, source, article=False, trusted=next_url == url)
             if response is None:
                 break
             listing = listing_class(source.page)(response, source.article_pattern)
@@ -142,18 +148,25 @@ class OriginFollower:
         response = await self._get(url, source, article=True)
         if response is None:
             return None
-        page = page_class(source.page)(response, source.key).to_item()
+        try:  # decoded and cleaned as the spider's own article pages are
+            readable = page_response(response)
+        except NotAPage as exc:
+            self._inc(f"manba/origin/not_a_page/{exc.reason}")
+            return None
+        page = page_class(source.page)(readable, source.key).to_item()
         if not page.body.strip():
             return None
         normalise_item(page)
         return attribute_item(page, self.names, self.registry)
 
-    async def _get(self, url: str, source: Source, *, article: bool) -> TextResponse | None:
+    async def _get(
+        self, url: str, source: Source, *, article: bool, trusted: bool = False
+    ) -> TextResponse | None:
         if self.registry.for_url(url) is not source:
             self._inc("manba/origin/offsite_skipped")
             return None
         kind = "origin_candidate" if article else "origin_listing"
-        meta = {**render_meta(source, article=article), "manba_page": kind}
+        meta = {**render_meta(source, article=article), "manba_page": kind, "manba_trusted": trusted}
         request = scrapy.Request(url, meta=meta, dont_filter=True)
         self._inc("manba/origin/requests")
         try:
@@ -171,17 +184,45 @@ class OriginFollower:
             self.stats.inc_value(key)
 
 
+class StoredLinks:
+    """``linked(canonical_url)``: is that copy already stored in a release with an origin?"""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self._engine: Engine | None = None
+
+    def __call__(self, canonical_url: str) -> bool:
+        if self._engine is None:
+            self._engine = make_engine(self.database_url, reader=True)
+        with make_sessionmaker(self._engine).begin() as session:
+            return linked_to_origin(session, canonical_url)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
 class OriginPipeline:
     """Scrapy side of :class:`OriginFollower`.
 
     Settings: ``MANBA_FOLLOW_ORIGINS`` (default on; off → this stage is not installed),
     ``MANBA_ORIGIN_MAX_CANDIDATES`` (8), ``MANBA_ORIGIN_MAX_QUERIES`` (2),
     ``MANBA_ORIGIN_LISTING_PAGES`` (3), ``MANBA_ORIGIN_WINDOW_DAYS`` (14).
+
+    A copy already stored with its origin (a re-check of a known page) is not followed again:
+    its status is ``already_linked`` and the store keeps the link.
     """
 
-    def __init__(self, follower: OriginFollower, stats: StatsCollector | None = None) -> None:
+    def __init__(
+        self,
+        follower: OriginFollower,
+        stats: StatsCollector | None = None,
+        linked: Callable[[str], bool] | None = None,
+    ) -> None:
         self.follower = follower
         self.stats = stats
+        self.linked = linked
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -205,12 +246,24 @@ class OriginPipeline:
             window_days=settings.getint("MANBA_ORIGIN_WINDOW_DAYS", 14),
             stats=crawler.stats,
         )
-        return cls(follower, crawler.stats)
+        linked = None
+        if settings.getbool("MANBA_STORE_ENABLED", True) and settings.getbool("MANBA_INCREMENTAL", True):
+            linked = StoredLinks(database_url(settings))
+            crawler.signals.connect(linked.close, signal=signals.spider_closed)
+        return cls(follower, crawler.stats, linked)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem) or item.role != "copy":
             return item
-        item.origin_status = await self.follower.follow(item)
+        linked = self.linked
+        if linked is not None and await through_outage_async(
+            lambda: linked(item.canonical_url), on_wait=log_wait("looking up a stored copy")
+        ):
+            # A re-check of a copy already placed with its origin: the store keeps the link
+            # (absence never unlinks), so the origin site is not searched again.
+            item.origin_status = "already_linked"
+        else:
+            item.origin_status = await self.follower.follow(item)
         if self.stats is not None:
             self.stats.inc_value(f"manba/origin/{item.origin_status}")
         return item

@@ -10,7 +10,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
+from crawler.text.controls import strip_controls
+
 DEFAULT_MIN_BODY_CHARS = 40
+TEXT_FIELDS = ("title", "body", "author")
+"""Fields shown to readers: besides NUL, bidi and other control characters are removed
+(``crawler/text/controls.py``); spiders remove them from pages, this catches the ones written as
+entities (``&rlm;``) and items built elsewhere."""
 
 
 def strip_nul(value: Any) -> Any:
@@ -36,6 +42,21 @@ def strip_nul_fields(item: Any) -> int:
     return changed
 
 
+def strip_control_fields(item: Any) -> int:
+    """Remove control characters from the :data:`TEXT_FIELDS` of ``item`` in place; the number of
+    fields changed."""
+    adapter = ItemAdapter(item)
+    changed = 0
+    for name in TEXT_FIELDS:
+        value = adapter.get(name)
+        if isinstance(value, str):
+            cleaned = strip_controls(value)
+            if cleaned != value:
+                adapter[name] = cleaned
+                changed += 1
+    return changed
+
+
 def drop_reason(title: str | None, body: str | None, min_body_chars: int) -> str | None:
     if not title or not title.strip():
         return "no_title"
@@ -45,7 +66,8 @@ def drop_reason(title: str | None, body: str | None, min_body_chars: int) -> str
 
 
 class ValidatePipeline:
-    """Strip NUL characters from every text field; drop items without a title or a body.
+    """Strip NUL characters from every text field (and bidi and other control characters from
+    title, body and author); drop items without a title or a body.
 
     Settings: ``MANBA_VALIDATE_ENABLED`` (default on), ``MANBA_MIN_BODY_CHARS``
     (default 40). Stats: ``manba/drop/<reason>``.
@@ -68,6 +90,8 @@ class ValidatePipeline:
     def process_item(self, item: Any) -> Any:
         for _ in range(strip_nul_fields(item)):
             self._inc("manba/validate/nul_stripped")
+        for _ in range(strip_control_fields(item)):
+            self._inc("manba/validate/controls_stripped")
         adapter = ItemAdapter(item)
         reason = drop_reason(adapter.get("title"), adapter.get("body"), self.min_body_chars)
         if reason is not None:

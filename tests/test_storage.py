@@ -19,12 +19,13 @@ from pipelines.storage import write
 from pipelines.storage.db import make_engine, make_sessionmaker, normalise_url, sqlite_path
 from pipelines.storage.migrate import check_ready, current_revision, head_revision, upgrade_to_head
 from pipelines.storage.models import CrawlRun, Document, Release, Source
+from pipelines.storage.runs import finish_run, start_run
 from pipelines.storage.testing import (
     TEHRAN,
     article,
     write_registry,
 )
-from pipelines.storage.write import StoreResult, finish_run, start_run, store_document, sync_sources
+from pipelines.storage.write import StoreResult, store_document, sync_sources
 
 REPO = Path(__file__).resolve().parents[1]
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))

@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
@@ -32,11 +33,16 @@ def write_jsonl(url: str, out: TextIO) -> int:
     return count
 
 
-def write_csv(url: str, out: TextIO) -> int:
+def write_csv(url: str, out: TextIO, *, bom: bool = False) -> int:
+    """One document a row. Fields holding newlines (bodies) are quoted, rows end in CRLF (RFC 4180),
+    so ``out`` must not translate newlines (a file opened with ``newline=""``). With ``bom`` the
+    text starts with U+FEFF, which is how Excel knows the file is UTF-8 and not a legacy code page."""
     count = 0
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
-    writer.writeheader()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     with reading(url) as session:
+        if bom:
+            out.write("\ufeff")
+        writer.writeheader()
         for row in iter_document_rows(session):
             writer.writerow(row)
             count += 1
@@ -49,7 +55,7 @@ class Command(ScrapyCommand):
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "[-o PATH] [--format jsonl|csv]"
+        return "[-o PATH] [--format jsonl|csv] [--bom]"
 
     def short_desc(self) -> str:
         return "Export stored releases (JSON Lines) or documents (CSV)"
@@ -58,20 +64,31 @@ class Command(ScrapyCommand):
         return (
             "Write the store named by MANBA_DATABASE_URL as JSON Lines, one release a line with "
             "all its documents, or with --format csv one document a row. Writes to stdout "
-            "unless -o is given; the format defaults to csv for a PATH ending in .csv."
+            "unless -o is given; the format defaults to csv for a PATH ending in .csv. --bom starts "
+            "the CSV with a UTF-8 byte order mark, for spreadsheets (Excel) that otherwise misread "
+            "Persian text."
         )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("-o", "--output", metavar="PATH", help="write to PATH instead of stdout")
         parser.add_argument("--format", choices=FORMATS, default=None, help="jsonl (default) or csv")
+        parser.add_argument(
+            "--bom",
+            action="store_true",
+            help="CSV only: start with a UTF-8 BOM (for Excel and other spreadsheets)",
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         if args:
             raise UsageError(f"unexpected argument(s): {' '.join(args)}")
         fmt = opts.format or ("csv" if opts.output and opts.output.lower().endswith(".csv") else "jsonl")
-        write = write_csv if fmt == "csv" else write_jsonl
+        if opts.bom and fmt != "csv":
+            raise UsageError("--bom is for CSV (--format csv, or -o PATH.csv)")
+        write: Callable[[str, TextIO], int] = (
+            partial(write_csv, bom=opts.bom) if fmt == "csv" else write_jsonl
+        )
         url = database_url(self.settings)
         try:
             if opts.output:
@@ -82,7 +99,7 @@ class Command(ScrapyCommand):
                 )
             else:
                 if hasattr(sys.stdout, "reconfigure"):
-                    sys.stdout.reconfigure(encoding="utf-8")
+                    sys.stdout.reconfigure(encoding="utf-8", newline="")
                 write(url, sys.stdout)
                 sys.stdout.flush()
         except StoreNotReady as exc:

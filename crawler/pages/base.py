@@ -64,8 +64,11 @@ class ArticlePage:
         href = self.response.css('link[rel="canonical"]::attr(href)').get() or self.response.css(
             'meta[property="og:url"]::attr(content)'
         ).get()
-        found = self.response.urljoin(href.strip()) if href and href.strip() else self.response.url
-        return canonical_url(found)
+        try:
+            found = self.response.urljoin(href.strip()) if href and href.strip() else self.response.url
+            return canonical_url(found)
+        except ValueError:  # an unparsable link (bad port, broken IPv6 literal): the page's own URL
+            return canonical_url(self.response.url)
 
     def title(self) -> str:
         if self.title_css:

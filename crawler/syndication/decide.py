@@ -17,49 +17,217 @@ ministry often share one.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from crawler.syndication.minhash import band_hashes, lead_band_hashes, match_text, signature_of
-from crawler.syndication.similarity import COPY_THRESHOLD, containment, shingles
+from crawler.syndication.similarity import (
+    COPY_THRESHOLD,
+    PackedShingles,
+    containment,
+    pack_shingles,
+    packed_containment,
+    shingles_of,
+    vocabulary,
+)
 from crawler.text.persian import words
 
 Shingles = frozenset[tuple[str, ...]]
+V = TypeVar("V")
 
 
 def norm_hash(text: str) -> str:
     """sha256 hex of ``text`` in match form: each paragraph's words joined by one space."""
-    form = "\n".join(" ".join(words(line)) for line in text.split("\n") if words(line))
+    return _norm_hash([words(line) for line in text.split("\n")])
+
+
+def _norm_hash(paragraphs: list[list[str]]) -> str:
+    form = "\n".join(" ".join(tokens) for tokens in paragraphs if tokens)
     return hashlib.sha256(form.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
 class Fingerprint:
-    """Everything matching needs of one document's text."""
+    """Everything matching needs of one document's text, each part computed when first asked for:
+    verifying a stored candidate needs only its packed shingles (often remembered, see
+    :data:`PACKED_REMEMBERED`), never its signature or bands."""
 
-    text: str
-    """The match text (``minhash.match_text``)."""
-    norm_hash: str
-    shingles: Shingles = field(repr=False)
-    signature: tuple[int, ...] = field(repr=False)
-    bands: list[int] = field(repr=False)
-    """Signed 64-bit band hashes, band ``i`` at index ``i``: ``BANDS`` of the whole text, then
-    ``LEAD_BANDS`` of its lead (empty for a text without words)."""
+    __slots__ = (
+        "_bands",
+        "_key",
+        "_norm_hash",
+        "_packed",
+        "_paragraphs",
+        "_shingles",
+        "_signature",
+        "_text",
+        "body",
+        "phrases",
+    )
+
+    def __init__(self, body: str, phrases: Iterable[str] = ()) -> None:
+        self.body = body
+        self.phrases = tuple(phrases)
+        self._key: bytes | None = None
+        self._text: str | None = None
+        self._paragraphs: list[list[str]] | None = None
+        self._norm_hash: str | None = None
+        self._shingles: Shingles | None = None
+        self._packed: PackedShingles | None = None
+        self._signature: tuple[int, ...] | None = None
+        self._bands: list[int] | None = None
+        prepared = _PREPARED.get(self.key) if _PREPARED else None
+        if prepared is not None:
+            self._text, self._norm_hash = prepared.text, prepared.norm_hash
+            self._signature, self._bands = prepared.signature, list(prepared.bands)
+
+    @property
+    def key(self) -> bytes:
+        """Identifies body and phrases (what every part is computed from)."""
+        if self._key is None:
+            self._key = _text_key(self.body, self.phrases)
+        return self._key
+
+    def __repr__(self) -> str:
+        return f"Fingerprint(body={self.body[:40]!r}…)"
+
+    @property
+    def text(self) -> str:
+        """The match text (``minhash.match_text``)."""
+        if self._text is None:
+            self._text = match_text(self.body, self.phrases)
+        return self._text
+
+    @property
+    def paragraphs(self) -> list[list[str]]:
+        """The words of each line of the match text."""
+        if self._paragraphs is None:
+            self._paragraphs = [words(line) for line in self.text.split("\n")]
+        return self._paragraphs
+
+    @property
+    def norm_hash(self) -> str:
+        if self._norm_hash is None:
+            self._norm_hash = _norm_hash(self.paragraphs)
+        return self._norm_hash
+
+    @property
+    def shingles(self) -> Shingles:
+        if self._shingles is None:
+            self._shingles = shingles_of(self.paragraphs)
+        return self._shingles
+
+    @property
+    def packed(self) -> PackedShingles:
+        """The shingles packed (``similarity.pack_shingles``), remembered by body and phrases."""
+        if self._packed is None:
+            found = _PACKED.get(self.key)
+            if found is None or found.vocabulary is not vocabulary():
+                found = pack_shingles(self.paragraphs)
+                _PACKED.put(self.key, found)
+            self._packed = found
+        return self._packed
+
+    @property
+    def signature(self) -> tuple[int, ...]:
+        if self._signature is None:
+            self._signature = signature_of(self.shingles)
+        return self._signature
+
+    @property
+    def bands(self) -> list[int]:
+        """Signed 64-bit band hashes, band ``i`` at index ``i``: ``BANDS`` of the whole text, then
+        ``LEAD_BANDS`` of its lead (empty for a text without words)."""
+        if self._bands is None:
+            bands = band_hashes(self.signature)
+            if bands:
+                bands += lead_band_hashes(self.text)
+            self._bands = bands
+        return self._bands
 
 
 def fingerprint(body: str, phrases: Iterable[str] = ()) -> Fingerprint:
-    text = match_text(body, phrases)
-    found = shingles(text)
-    sig = signature_of(found)
-    bands = band_hashes(sig)
-    if bands:
-        bands += lead_band_hashes(text)
-    return Fingerprint(text, norm_hash(text), found, sig, bands)
+    return Fingerprint(body, phrases)
+
+
+PACKED_REMEMBERED = 20_000
+"""Packed shingle sets kept per process, most recently used first (a few kilobytes each): a
+document stored lately is verified again without its text being normalised and split again."""
+
+
+class _Remembered(Generic[V]):
+    """A small thread-safe LRU map."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[bytes, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> V | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: bytes, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_PACKED: _Remembered[PackedShingles] = _Remembered(PACKED_REMEMBERED)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The parts of a fingerprint that depend on the text alone, computed by one process for
+    another: the crawler prepares an item's, so that the store's writer process (which has not
+    normalised that text) skips hazm, shingling and MinHash (``pipelines.store``)."""
+
+    key: bytes
+    text: str
+    norm_hash: str
+    signature: tuple[int, ...]
+    bands: list[int]
+
+
+def prepare(body: str, phrases: Iterable[str] = ()) -> Prepared:
+    fp = Fingerprint(body, phrases)
+    return Prepared(fp.key, fp.text, fp.norm_hash, fp.signature, fp.bands)
+
+
+_PREPARED: _Remembered[Prepared] = _Remembered(256)
+
+
+def remember(prepared: Prepared) -> None:
+    """Let fingerprints of the same body and phrases made in this process use ``prepared``."""
+    _PREPARED.put(prepared.key, prepared)
+
+
+def _text_key(body: str, phrases: tuple[str, ...]) -> bytes:
+    digest = hashlib.blake2b(body.encode("utf-8"), digest_size=16)
+    for phrase in phrases:
+        digest.update(b"\x00" + phrase.encode("utf-8"))
+    return digest.digest()
 
 
 def score(a: Shingles, b: Shingles) -> float:
     """The verified similarity of two match texts' shingles (containment, 0..1)."""
     return containment(a, b)
+
+
+def compare(a: Fingerprint, b: Fingerprint) -> float:
+    """:func:`score` of two fingerprints' shingles, computed on their packed forms."""
+    found = packed_containment(a.packed, b.packed)
+    return score(a.shingles, b.shingles) if found is None else found
 
 
 @dataclass(frozen=True, order=True)

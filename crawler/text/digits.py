@@ -14,3 +14,8 @@ def ascii_digits(text: str) -> str:
 def unify_letters(text: str) -> str:
     """Arabic yeh/kaf to their Persian forms (a cheap, hazm-free subset for matching)."""
     return text.translate(_LETTERS)
+
+
+MATCH_FORM = {**_DIGITS, **_LETTERS, ord("\u200c"): " "}
+"""One translation for ``crawler.text.persian.match_form``: ASCII digits, Persian letters, ZWNJ as
+a space (the three maps touch disjoint characters, so one pass equals the three)."""

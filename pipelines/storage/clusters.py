@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import BigInteger, SmallInteger, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
 
-from crawler.syndication.decide import Fingerprint, fingerprint, score
+from crawler.syndication.decide import Fingerprint, compare, fingerprint
 from crawler.syndication.similarity import COPY_THRESHOLD
 from pipelines.storage.models import Document, DocumentAttribution, MinhashBand, Release, utcnow
 
@@ -66,6 +68,8 @@ class Fingerprints:
         self.cache[doc_id] = value
 
     def get(self, docs: Iterable[Document]) -> dict[int, Fingerprint]:
+        """Fingerprints of ``docs``; the credit phrases of those not seen yet are read in one query
+        (a fingerprint's parts are computed when first used, so asking for more is cheap)."""
         docs = list(docs)
         missing = [d for d in docs if d.id not in self.cache]
         if missing:
@@ -125,17 +129,28 @@ class ReleaseMatch:
     """The member the text was verified against."""
 
 
+@lru_cache(maxsize=8)
+def _band_query(count: int) -> TextClause:
+    """``(band = :b0 AND hash = :h0) OR …`` for ``count`` bands, built once: composing the
+    expression and its cache key anew for every document cost more than running it."""
+    matches = " OR ".join(f"(band = :b{i} AND hash = :h{i})" for i in range(count))
+    return text(
+        f"SELECT document_id FROM {MinhashBand.__tablename__} WHERE {matches} LIMIT {MAX_BAND_ROWS}"
+    ).bindparams(
+        *(bindparam(f"b{i}", type_=SmallInteger) for i in range(count)),
+        *(bindparam(f"h{i}", type_=BigInteger) for i in range(count)),
+    )
+
+
 def band_candidates(session: Session, bands: Sequence[int], exclude: int | None = None) -> dict[int, int]:
     """document id → number of bands it shares with ``bands`` (an indexed probe per band)."""
     if not bands:
         return {}
-    query = (
-        select(MinhashBand.document_id)
-        .where(or_(*(and_(MinhashBand.band == i, MinhashBand.hash == h) for i, h in enumerate(bands))))
-        .limit(MAX_BAND_ROWS)
-    )
+    params: dict[str, int] = {}
+    for i, value in enumerate(bands):
+        params[f"b{i}"], params[f"h{i}"] = i, value
     hits: dict[int, int] = {}
-    for doc_id in session.scalars(query):
+    for doc_id in session.scalars(_band_query(len(bands)), params):
         if doc_id != exclude:
             hits[doc_id] = hits.get(doc_id, 0) + 1
     return hits
@@ -178,12 +193,17 @@ def find_matches(
         for doc, origin_id in rows:
             members.setdefault(doc.release_id, []).append((doc, origin_id is not None))
         ranked = sorted(members, key=lambda r: (-max(hits[d.id] for d, _ in members[r]), r))
-        for release_id in ranked[:MAX_RELEASES]:
-            if release_id in by_release:
-                continue
-            tried = sorted(members[release_id], key=lambda m: (-hits[m[0].id], m[0].id))
-            for doc, has_origin in tried[:MAX_VERIFIED_PER_RELEASE]:
-                value = score(fp.shingles, fingerprints.one(doc).shingles)
+        tried = {
+            release_id: sorted(members[release_id], key=lambda m: (-hits[m[0].id], m[0].id))[
+                :MAX_VERIFIED_PER_RELEASE
+            ]
+            for release_id in ranked[:MAX_RELEASES]
+            if release_id not in by_release
+        }
+        prints = fingerprints.get(doc for candidates in tried.values() for doc, _ in candidates)
+        for release_id, candidates in tried.items():
+            for doc, has_origin in candidates:
+                value = compare(fp, prints[doc.id])
                 if value >= threshold:
                     by_release[release_id] = ReleaseMatch(release_id, has_origin, round(value, 4), doc.id)
                     break
@@ -197,9 +217,9 @@ def write_bands(session: Session, doc_id: int, bands: Sequence[int], *, replace:
     if replace:
         session.execute(delete(MinhashBand).where(MinhashBand.document_id == doc_id))
     if bands:
-        session.execute(
-            insert(MinhashBand), [{"band": i, "hash": h, "document_id": doc_id} for i, h in enumerate(bands)]
-        )
+        # On the connection: a Core executemany, not the ORM's bulk path (nothing to track).
+        rows = [{"band": i, "hash": h, "document_id": doc_id} for i, h in enumerate(bands)]
+        session.connection().execute(insert(MinhashBand), rows)
 
 
 # --- releases -------------------------------------------------------------------------------
@@ -223,22 +243,12 @@ def attributed_source_ids(session: Session, ids: Sequence[int]) -> dict[int, int
     """document id → ``sources.id`` of the last element of its chain (None when unknown)."""
     if not ids:
         return {}
-    last = (
-        select(DocumentAttribution.document_id, func.max(DocumentAttribution.position).label("position"))
-        .where(DocumentAttribution.document_id.in_(ids))
-        .group_by(DocumentAttribution.document_id)
-        .subquery()
-    )
     rows = session.execute(
-        select(DocumentAttribution.document_id, DocumentAttribution.source_id).join(
-            last,
-            and_(
-                last.c.document_id == DocumentAttribution.document_id,
-                last.c.position == DocumentAttribution.position,
-            ),
-        )
+        select(DocumentAttribution.document_id, DocumentAttribution.source_id)
+        .where(DocumentAttribution.document_id.in_(ids))
+        .order_by(DocumentAttribution.document_id, DocumentAttribution.position)
     ).tuples()
-    return dict(rows.all())
+    return dict(rows.all())  # the highest position of each document is the last one kept
 
 
 def followed(doc: Document) -> bool:
@@ -268,7 +278,7 @@ def refresh_release(session: Session, release: Release, fingerprints: Fingerprin
     others = [d for d in members if d.id != head.id and not (head.role == "origin" and followed(d))]
     prints = fingerprints.get(others)
     for d in others:
-        value = round(score(prints[d.id].shingles, head_fp.shingles), 4)
+        value = round(compare(prints[d.id], head_fp), 4)
         if d.similarity != value:
             d.similarity = value
 

@@ -8,7 +8,11 @@ starting together queue up and the later ones find nothing left to do.
 
 from __future__ import annotations
 
+import functools
+import tempfile
 import threading
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from alembic import command
@@ -20,15 +24,42 @@ from sqlalchemy.engine import URL
 
 from pipelines.storage.db import StoreNotReady, make_engine, sqlite_path
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # Alembic's ``context``/``op`` are process-wide proxies: one migration at a time per process.
 _LOCK = threading.Lock()
+# Kept for the life of the process; each removes its directory at exit.
+_EXTRACTED: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def _copy_tree(source: Traversable, target: Path) -> None:
+    target.mkdir(exist_ok=True)
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _copy_tree(entry, target / entry.name)
+        else:
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
+@functools.cache
+def migrations_dir() -> Path:
+    """The directory of Alembic scripts, which Alembic can only read from the file system.
+
+    Under scrapyd the package runs from a zipped egg: the scripts are then copied out once per
+    process into a temporary directory.
+    """
+    scripts = resources.files("pipelines.migrations")
+    if isinstance(scripts, Path):
+        return scripts
+    extracted = tempfile.TemporaryDirectory(prefix="manba-migrations-")
+    _EXTRACTED.append(extracted)
+    _copy_tree(scripts, Path(extracted.name))
+    return Path(extracted.name)
 
 
 def alembic_config() -> Config:
     """An Alembic config for Manba's migrations that does not touch logging."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["configure_logger"] = False
     return config
 

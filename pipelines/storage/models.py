@@ -84,6 +84,7 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
         list[str]: JSON(),
+        list[dict[str, Any]]: JSON(),
     }
 
 
@@ -112,8 +113,8 @@ class CrawlRun(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(16), default="running")
-    """``running`` until the spider closes, then ``finished``; a run left ``running``
-    was killed."""
+    """``running`` until the spider closes, then ``finished`` or ``failed`` (a close-time check
+    failed); ``killed`` when a later run on the same host found its process gone."""
     finish_reason: Mapped[str | None] = mapped_column(String(64))
     stats: Mapped[dict[str, Any] | None]
     items_scraped: Mapped[int] = mapped_column(default=0)
@@ -122,6 +123,45 @@ class CrawlRun(Base):
     documents_updated: Mapped[int] = mapped_column(default=0)
     documents_unchanged: Mapped[int] = mapped_column(default=0)
     errors: Mapped[int] = mapped_column(default=0)
+    sources: Mapped[list[str] | None]
+    """Registry keys the run crawled (``None`` for a spider that does not crawl by source)."""
+    checks: Mapped[list[dict[str, Any]] | None]
+    """Close-time checks that failed (``crawler.checks``): ``[{"check", "source", "message"}]``;
+    a run with any is ``failed``."""
+    worker: Mapped[str | None] = mapped_column(String(255))
+    """``host:pid`` of the process that ran it (several run at once in a distributed crawl)."""
+
+
+class PageCheck(Base):
+    """The last fetch of a listing page, feed or sitemap: its validators for a conditional GET
+    (ETag, Last-Modified) and when it was checked and last changed."""
+
+    __tablename__ = "page_checks"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    source_key: Mapped[str | None] = mapped_column(String(64))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[int] = mapped_column(Integer)
+    checked_at: Mapped[datetime]
+    changed_at: Mapped[datetime | None]
+
+
+class SourcePoll(Base):
+    """When a source is next due, and how its last polls went (``crawler.recrawl``)."""
+
+    __tablename__ = "source_polls"
+
+    source_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    interval_seconds: Mapped[int] = mapped_column(Integer)
+    next_poll_at: Mapped[datetime]
+    last_polled_at: Mapped[datetime | None]
+    seen: Mapped[int] = mapped_column(Integer, default=0)
+    """Article URLs its listings, feeds and sitemaps showed in the last poll."""
+    known: Mapped[int] = mapped_column(Integer, default=0)
+    """Of those, already in the store."""
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id", ondelete="SET NULL"))
 
 
 class Release(TimestampMixin, Base):
@@ -149,6 +189,7 @@ class Document(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("role IN ('origin', 'copy', 'own')", name="role"),
         Index("ix_documents_site_published_at", "site", "published_at"),
+        Index("ix_documents_url", "url"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,6 +229,9 @@ class Document(TimestampMixin, Base):
     extractor: Mapped[str] = mapped_column(String(64))
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     fetched_at: Mapped[datetime]
+    """When the text now stored was fetched."""
+    checked_at: Mapped[datetime | None]
+    """When the page was last fetched, changed or not (incremental crawling re-checks from here)."""
     crawl_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("crawl_runs.id", ondelete="SET NULL"), index=True
     )

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from crawler.items import ArticleItem
 from crawler.registry import Registry
-from crawler.syndication.decide import Fingerprint, fingerprint, score
+from crawler.syndication.decide import Fingerprint, compare, fingerprint
 from crawler.syndication.similarity import COPY_THRESHOLD
 from pipelines.storage.clusters import (
     Fingerprints,
@@ -35,7 +33,6 @@ from pipelines.storage.clusters import (
 )
 from pipelines.storage.models import (
     ROLES,
-    CrawlRun,
     Document,
     DocumentAttribution,
     DocumentVersion,
@@ -64,11 +61,27 @@ def _offset_seconds(value: datetime | None) -> int | None:
     return int(offset.total_seconds())
 
 
+def _stored_source_id(session: Session, key: str) -> int | None:
+    """``sources.id`` of ``key``, remembered for the rest of the transaction once found (an item
+    asks for the same few keys several times; rows of ``sources`` are never deleted)."""
+    transaction = session.get_transaction()
+    remembered = session.info.get("manba_source_ids")
+    if remembered is None or remembered[0] is not transaction:
+        remembered = session.info["manba_source_ids"] = (transaction, {})
+    ids: dict[str, int] = remembered[1]
+    found = ids.get(key)
+    if found is None:
+        found = session.scalar(select(Source.id).where(Source.key == key))
+        if found is not None:
+            ids[key] = found
+    return found
+
+
 def source_id_for(session: Session, key: str | None) -> int | None:
     """The ``sources.id`` of a registry key (``None`` for ``None``); unknown keys are an error."""
     if key is None:
         return None
-    found = session.scalar(select(Source.id).where(Source.key == key))
+    found = _stored_source_id(session, key)
     if found is None:
         raise LookupError(f"source {key!r} is not in the store's sources table (was sync_sources run?)")
     return found
@@ -105,7 +118,7 @@ def _known_source_id(session: Session, key: str | None) -> int | None:
     attribution and origin-following may name keys the store has not mirrored."""
     if key is None:
         return None
-    return session.scalar(select(Source.id).where(Source.key == key))
+    return _stored_source_id(session, key)
 
 
 def _replace_chain(session: Session, document_id: int, chain: list[ChainRow]) -> None:
@@ -178,7 +191,7 @@ def _apply(doc: Document, item: ArticleItem, run_id: int | None, wanted: _Wanted
     doc.lang = item.lang
     doc.raw_hash = item.raw_hash
     doc.extractor = item.extractor
-    doc.fetched_at = item.fetched_at
+    doc.fetched_at = doc.checked_at = item.fetched_at
     doc.crawl_run_id = run_id
 
 
@@ -192,7 +205,7 @@ def _settle_new_member(session: Session, doc: Document, prints: Fingerprints, pl
         refresh_release(session, release, prints)
         return
     if not followed(doc) or head.role != "origin":
-        doc.similarity = round(score(prints.one(doc).shingles, prints.one(head).shingles), 4)
+        doc.similarity = round(compare(prints.one(doc), prints.one(head)), 4)
     if release.source_id is None:
         release.source_id = attributed_source_ids(session, [doc.id]).get(doc.id)
 
@@ -271,6 +284,8 @@ def _update(
     chain = _chain(item)
     chain_changed = stored_chain(session, doc.id) != chain
     if not chain_changed and not _content_differs(doc, item, wanted):
+        if doc.checked_at is None or item.fetched_at > doc.checked_at:
+            doc.checked_at = item.fetched_at  # a re-check that found nothing new
         return StoreResult.UNCHANGED
     if (doc.title, doc.body) != (item.title, item.body):
         _keep_version(session, doc)
@@ -490,46 +505,4 @@ def sync_sources(session: Session, registry: Registry) -> None:
                     raise
         if (row.kind, row.names, row.hosts) != (entry.kind, names, hosts):
             row.kind, row.names, row.hosts = entry.kind, names, hosts
-    session.flush()
-
-
-def start_run(session: Session, spider: str) -> int:
-    run = CrawlRun(spider=spider, started_at=utcnow(), status="running")
-    session.add(run)
-    session.flush()
-    return run.id
-
-
-def json_safe(value: Any) -> Any:
-    """``value`` with datetimes as ISO strings and anything else unknown as ``str``."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [json_safe(v) for v in value]
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
-
-
-def _count(stats: Mapping[str, Any], key: str) -> int:
-    value = stats.get(key, 0)
-    return value if isinstance(value, int) else 0
-
-
-def finish_run(session: Session, run_id: int, reason: str, stats: Mapping[str, Any]) -> None:
-    run = session.get(CrawlRun, run_id)
-    if run is None:
-        raise LookupError(f"no crawl run {run_id}")
-    run.finished_at = utcnow()
-    run.status = "finished"
-    run.finish_reason = reason
-    run.stats = json_safe(dict(stats))
-    run.items_scraped = _count(stats, "item_scraped_count")
-    run.items_dropped = _count(stats, "item_dropped_count")
-    run.documents_created = _count(stats, "manba/store/created")
-    run.documents_updated = _count(stats, "manba/store/updated")
-    run.documents_unchanged = _count(stats, "manba/store/unchanged")
-    run.errors = _count(stats, "log_count/ERROR")
     session.flush()

@@ -1,0 +1,28 @@
+"""``scrapy check`` for Manba: Scrapy's contract checks, without the store and without the browser.
+
+The contracts read saved pages through ``file://`` (crawler/contracts.py), so a check needs
+neither: the store is turned off for the middlewares as well (Scrapy already leaves item
+pipelines out), so checking never creates a database, and the download handlers are Scrapy's
+own, so Chromium is never started. Local files need no politeness: no download delay, no
+AutoThrottle. ``-s`` can set any of these back.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands.check import Command as ScrapyCheckCommand
+from scrapy.settings import SETTINGS_PRIORITIES
+
+# Above a spider's custom_settings, below the command line (as Scrapy's check does for pipelines).
+PRIORITY = (SETTINGS_PRIORITIES["spider"] + SETTINGS_PRIORITIES["cmdline"]) // 2
+
+
+class Command(ScrapyCheckCommand):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        self.settings.set("MANBA_STORE_ENABLED", False, priority=PRIORITY)
+        self.settings.set("DOWNLOAD_HANDLERS", {}, priority=PRIORITY)
+        self.settings.set("DOWNLOAD_DELAY", 0, priority=PRIORITY)
+        self.settings.set("AUTOTHROTTLE_ENABLED", False, priority=PRIORITY)
