@@ -172,14 +172,16 @@ def evil_site() -> Iterator[str]:
 
 
 @pytest.mark.crawl
-def test_a_crawl_stays_on_the_source_and_off_private_addresses(evil_site: str, tmp_path: Path) -> None:
+def test_a_crawl_stays_on_the_source_and_off_private_addresses(
+    evil_site: str, database_url: str, tmp_path: Path
+) -> None:
     registry = tmp_path / "sources.toml"
     registry.write_text(
         f'[sources.evil]\nkind = "outlet"\nnames = ["سایت بدخواه"]\nhosts = ["{EVIL_IP}"]\n'
         f'listings = ["{evil_site}/news"]\narticle_pattern = "/a/\\\\d+$"\n',
         encoding="utf-8",
     )
-    env = scrapy_env(f"sqlite:///{tmp_path / 'manba.sqlite3'}", registry)
+    env = scrapy_env(database_url, registry)
     result = run_scrapy("crawl", "sources", "-s", "MANBA_FOLLOW_ORIGINS=0", env=env)
     assert "Traceback" not in result.stderr, result.stderr[-4000:]
     assert sorted(set(_Evil.requests)) == ["/a/1", "/a/2", "/news", "/robots.txt"]
