@@ -7,6 +7,7 @@ BIN=.venv/bin
 PORT=${MANBA_FIXTURE_PORT:-8765}
 WEB=${MANBA_FIXTURE_DIR:-data/fixtureweb}
 export MANBA_DATABASE_URL=${MANBA_DATABASE_URL:-sqlite:///data/manba.sqlite3}
+mkdir -p data
 
 "$BIN/python" -m fixtureweb build --out "$WEB" --port "$PORT"
 "$BIN/python" -m fixtureweb serve --root "$WEB" > data/fixtureweb-server.log 2>&1 &
