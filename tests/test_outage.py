@@ -97,3 +97,18 @@ def test_items_wait_out_a_database_outage_and_are_all_stored(
         engine.dispose()
     assert len(stored) == len(set(stored))
     assert set(stored) == {a["url"] for a in web.labels["articles"]}
+
+
+def test_only_unreachable_databases_are_waited_for() -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from pipelines.storage.outage import is_outage
+
+    missing_table = OperationalError("SELECT 1", {}, sqlite3.OperationalError("no such table: documents"))
+    unopenable = OperationalError("SELECT 1", {}, sqlite3.OperationalError("unable to open database file"))
+    assert not is_outage(missing_table)
+    assert is_outage(unopenable)
+    assert is_outage(OperationalError("SELECT 1", {}, Exception("connection refused")))
+    assert not is_outage(ProgrammingError("SELECT 1", {}, Exception("relation does not exist")))

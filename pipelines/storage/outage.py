@@ -32,10 +32,22 @@ LONGEST_PAUSE = 5.0
 
 
 def is_outage(exc: BaseException) -> bool:
-    """Does ``exc`` say the database cannot be reached (rather than that a statement is wrong)?"""
-    if isinstance(exc, OperationalError | InterfaceError):
+    """Does ``exc`` say the database cannot be reached (rather than that a statement is wrong)?
+
+    psycopg raises ``OperationalError`` for connection and server failures only (a missing table
+    is a ``ProgrammingError``); SQLite raises it for schema errors too ("no such table"), so there
+    only a file that cannot be opened or read counts."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+    if isinstance(exc, InterfaceError):
+        return True
+    if isinstance(exc, OperationalError):
+        orig = exc.orig
+        if type(orig).__module__.startswith("sqlite3"):
+            message = str(orig).lower()
+            return "unable to open database file" in message or "disk i/o error" in message
+        return True
+    return False
 
 
 def _pauses(max_wait: float) -> list[float]:
