@@ -38,7 +38,7 @@ FIFO queue; ``SCHEDULER_QUEUE_CLASS`` changes it), ``P:S:J:seen:<period>`` (fing
 
 Stats: ``manba/redis/job_created`` (1 for the worker that created the job, else 0),
 ``scheduler/enqueued/redis``, ``scheduler/dequeued/redis``, ``dupefilter/filtered``,
-``manba/redis/idle_waits`` (idle checks that kept the worker open).
+``manba/redis/idle_waits`` (idle checks that kept the worker open), ``manba/redis/heartbeat_error/<Error>``.
 """
 
 from __future__ import annotations
@@ -417,7 +417,9 @@ class WorkerMonitor:
         idle = self._engine_idle()
         try:
             beat = self.job.tick(busy=not idle)
-        except redis.RedisError as exc:
+        except redis.RedisError as exc:  # the next tick tries again; the lease outlives a few misses
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value(f"manba/redis/heartbeat_error/{type(exc).__name__}")
             logger.warning("Redis heartbeat failed: %s", exc, extra={"crawler": self.crawler})
             return
         if not idle or beat.queued or beat.busy_others:
