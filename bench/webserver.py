@@ -1,0 +1,187 @@
+"""The fixture web served from memory by aiohttp, for the throughput benchmark (P1).
+
+    .venv/bin/python -m bench.webserver --root DIR
+
+``fixtureweb.server`` (threaded stdlib server, shared with the tests) writes a response's headers
+and body in two ``send`` calls; on loopback the second waits for the client's delayed ACK, so a
+crawler with 16 connections per site tops out near 16 / 40 ms. That would make the server, not
+the crawler, what P1 measures. This server answers the same URLs with the same bytes (files
+through :func:`fixtureweb.sites.file_for`, the ministry's ``/fa/search?q=`` from the same index
+with the same matching, ETag / Last-Modified and 304), but from memory, with aiohttp's HTTP/1.1
+keep-alive server writing each response at once. It runs in its own process, so it does not
+share a GIL with the crawler it serves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import signal
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import formatdate, parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from aiohttp import web
+
+from fixtureweb import templates as T
+from fixtureweb.server import _fold, content_type
+from fixtureweb.sites import SITE_IPS, file_for
+
+NOT_FOUND = "<h1>۴۰۴ - صفحه پیدا نشد</h1>\n".encode()
+
+
+@dataclass(frozen=True)
+class Entry:
+    data: bytes
+    ctype: str
+    etag: str
+    mtime: int
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    path: str
+    title: str
+    text: str
+    date: str
+    folded: str
+
+
+class Site:
+    """One site's files in memory (relative path → response), and its search index if it has one."""
+
+    def __init__(self, key: str, root: Path, base_url: str) -> None:
+        self.key = key
+        self.base_url = base_url
+        self.files: dict[str, Entry] = {}
+        self.search: dict[str, list[SearchEntry]] = {}
+        for path in root.rglob("*"):
+            if not path.is_file():
+                continue
+            rel = path.relative_to(root).as_posix()
+            data = path.read_bytes()
+            etag = '"' + hashlib.sha1(data).hexdigest()[:20] + '"'
+            self.files[rel] = Entry(data, content_type(path, data), etag, int(path.stat().st_mtime))
+            if path.name == "_search.json":
+                entries = json.loads(data.decode("utf-8"))
+                self.search[rel] = [
+                    SearchEntry(
+                        e["path"], e["title"], e["text"], e["date"], _fold(e["title"] + " " + e["text"])
+                    )
+                    for e in entries
+                ]
+
+    def resolve(self, raw_path: str) -> Entry | None:
+        rel = file_for(raw_path)
+        if ".." in rel.split("/"):
+            return None
+        return self.files.get(rel) or self.files.get(rel.rstrip("/") + "/index.html")
+
+    def answer_search(self, path: str, query: str) -> bytes | None:
+        index = file_for(path.rstrip("/") + "/").rsplit("/", 1)[0] + "/_search.json"
+        entries = self.search.get(index)
+        if entries is None:
+            return None
+        raw_q = parse_qs(query).get("q", [""])[0]
+        q = _fold(raw_q)
+        hits = []
+        if q:
+            terms = q.split()
+            hits = [e for e in entries if q in e.folded or all(t in e.folded for t in terms)]
+        pages = [
+            T.Page(
+                site=self.key,
+                path=h.path,
+                title=h.title,
+                paragraphs=h.text.split("\n"),
+                published=datetime.fromisoformat(h.date),
+                topic="",
+            )
+            for h in hits[:20]
+        ]
+        html = T.ict_listing(pages, 1, 1, ["/fa/search"], self.base_url, heading="جستجو", query=raw_q)
+        return html.encode("utf-8")
+
+
+def _not_modified(request: web.Request, entry: Entry) -> bool:
+    inm = request.headers.get("If-None-Match")
+    if inm is not None:
+        return entry.etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
+    ims = request.headers.get("If-Modified-Since")
+    if ims:
+        try:
+            return int(parsedate_to_datetime(ims).timestamp()) >= entry.mtime
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def make_app(site: Site) -> web.Application:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        parts = urlsplit(request.raw_path)
+        path = unquote(parts.path)
+        if parts.query and path.rstrip("/").endswith("/search"):
+            found = site.answer_search(path, parts.query)
+            if found is not None:
+                return web.Response(body=found, headers={"Content-Type": "text/html; charset=utf-8"})
+        entry = site.resolve(request.raw_path)
+        if entry is None:
+            return web.Response(
+                status=404, body=NOT_FOUND, headers={"Content-Type": "text/html; charset=utf-8"}
+            )
+        validators = {"ETag": entry.etag, "Last-Modified": formatdate(entry.mtime, usegmt=True)}
+        if _not_modified(request, entry):
+            return web.Response(status=304, headers=validators)
+        # aiohttp leaves the body out of a HEAD response itself.
+        return web.Response(body=entry.data, headers={"Content-Type": entry.ctype, **validators})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    return app
+
+
+async def serve(root: Path, port: int, stop: asyncio.Event) -> None:
+    runners = []
+    try:
+        for key, ip in SITE_IPS.items():
+            site_root = root / key
+            if not site_root.is_dir():
+                continue
+            runner = web.AppRunner(make_app(Site(key, site_root, f"http://{ip}:{port}")), access_log=None)
+            await runner.setup()
+            await web.TCPSite(runner, ip, port, reuse_address=True, backlog=512).start()
+            runners.append(runner)
+        print(f"bench.webserver serving {root} on port {port}", flush=True)
+        await stop.wait()
+    finally:
+        for runner in runners:
+            await runner.cleanup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.webserver", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--root", type=Path, required=True, help="a web built by `python -m fixtureweb build`"
+    )
+    args = parser.parse_args(argv)
+    labels = json.loads((args.root / "labels.json").read_text(encoding="utf-8"))
+    port = int(labels["generator"]["port"])
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(args.root, port, stop)
+
+    asyncio.run(run())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
