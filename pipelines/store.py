@@ -20,7 +20,7 @@ import struct
 import sys
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, BinaryIO, Self, TypeVar
 
@@ -137,7 +137,27 @@ def _portable(exc: BaseException) -> BaseException:
 
 
 def serve_writer() -> None:
-    """The writer process: store the items read from stdin, one transaction each, in order."""
+    """The writer process: store the items read from stdin, one transaction each, in order.
+
+    With ``MANBA_WRITER_PROFILE=PATH`` in the environment it runs under pyinstrument (a development
+    dependency) and writes the profile to PATH when it ends (``python -m bench.pipeline --profile``)."""
+    profile = os.environ.get("MANBA_WRITER_PROFILE")
+    if not profile:
+        _serve_writer()
+        return
+    from pyinstrument import Profiler
+
+    profiler = Profiler()
+    profiler.start()
+    try:
+        _serve_writer()
+    finally:
+        profiler.stop()
+        with open(profile, "w", encoding="utf-8") as out:
+            out.write(profiler.output_text(unicode=True, color=False))
+
+
+def _serve_writer() -> None:
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # from here on, anything printed goes to stderr, not into the replies
     requests = os.fdopen(os.dup(0), "rb")
@@ -199,8 +219,8 @@ class _Writer(ProcessProtocol):
         number = next(self._numbers)
         done: Deferred[tuple[StoreResult, int]] = Deferred()
         self.pending[number] = done
-        # The crawler has just normalised this text (its lines are remembered here, not there):
-        # it computes what the fingerprints need from the text alone, the writer the rest.
+        # The crawler has just normalised this text (its lines are remembered here, not in the
+        # writer): it makes the match texts, the writer the shingles, signatures and bands.
         texts = [item] if item.origin is None else [item, item.origin]
         prepared = [prepare(t.body, [a.phrase for a in t.attributions]) for t in texts]
         self._send((number, item, run_id, source_key, role, prepared))
@@ -234,6 +254,11 @@ class _Writer(ProcessProtocol):
         for done in pending.values():
             done.errback(WriterDied(f"the store's writer process ended: {reason.getErrorMessage()}"))
         self.ended.callback(None)
+
+
+async def _ended(writers: list[_Writer]) -> None:
+    """Close the writers' stdin and wait for them to exit."""
+    await maybe_deferred_to_future(DeferredList([writer.close() for writer in writers]))
 
 
 async def _result(future: Future[T]) -> T:
@@ -363,10 +388,10 @@ class StorePipeline:
         if item.origin is not None:
             # Fetched by origin-following after validation ran: PostgreSQL refuses NUL in text.
             strip_nul_fields(item.origin)
-        if self._processes:
-            return self._write_in_process(item)
         if self._threads is not None:
             return self._write_in_thread(item, self._threads)
+        if self._processes:
+            return self._write_in_process(item)
         return self._stored(item, self.write(item))
 
     def _target(self, item: ArticleItem) -> tuple[str | None, str]:
@@ -398,16 +423,22 @@ class StorePipeline:
         return self._stored(item, await _result(threads.submit(self.write, item)))
 
     async def _write_in_process(self, item: ArticleItem) -> ArticleItem:
-        for n, writer in enumerate(self._processes):
-            if not writer.alive:  # killed, out of memory: the items it had failed, later ones go on
-                logger.error("The store's writer process ended; starting another one")
-                self._processes[n] = _Writer(self.database_url).start()
-        writer = min(self._processes, key=lambda w: len(w.pending))
-        key, role = self._target(item)
-        result, retried = await maybe_deferred_to_future(writer.write(item, self.run_id, key, role))
-        for _ in range(retried):
-            self._count_retry(None)
-        return self._stored(item, result)
+        if all(writer.alive for writer in self._processes):
+            writer = min(self._processes, key=lambda w: len(w.pending))
+            key, role = self._target(item)
+            try:
+                result, retried = await maybe_deferred_to_future(writer.write(item, self.run_id, key, role))
+            except WriterDied:
+                pass  # written again below: a write it finished before it died is found unchanged
+            else:
+                for _ in range(retried):
+                    self._count_retry(None)
+                return self._stored(item, result)
+        if self._threads is None:
+            # Killed, out of memory, could not start: this crawl goes on with writer threads.
+            logger.error("The store's writer process ended; storing from writer threads from now on")
+            self._threads = ThreadPoolExecutor(self.writers, thread_name_prefix="manba-store")
+        return await self._write_in_thread(item, self._threads)
 
     def _stored(self, item: ArticleItem, result: StoreResult) -> ArticleItem:
         if self.stats is not None:
@@ -423,8 +454,9 @@ class StorePipeline:
             with self._stats_lock:  # also called from writer threads
                 self.stats.inc_value("manba/store/retried")
 
-    def spider_closed(self, reason: str) -> Deferred[Any] | None:
-        """Close the run; with writer processes, the Deferred of their exits (Scrapy waits for it).
+    def spider_closed(self, reason: str) -> Coroutine[Any, Any, None] | None:
+        """Close the run; with writer processes, a coroutine that waits for them to exit (Scrapy
+        awaits it).
 
         Scrapy closes the spider only once every item, and so every write, is done."""
         try:
@@ -440,7 +472,7 @@ class StorePipeline:
             processes, self._processes = self._processes, []
         if not processes:
             return None
-        return DeferredList([writer.close() for writer in processes])
+        return _ended(processes)
 
     def _close_run(self, sessions: sessionmaker[Session], run_id: int, reason: str) -> None:
         stats = self.stats.get_stats() if self.stats is not None else {}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -56,19 +56,23 @@ class Fingerprint:
 
     __slots__ = (
         "_bands",
+        "_body",
+        "_body_hash",
         "_key",
+        "_load_body",
         "_norm_hash",
         "_packed",
         "_paragraphs",
         "_shingles",
         "_signature",
         "_text",
-        "body",
         "phrases",
     )
 
     def __init__(self, body: str, phrases: Iterable[str] = ()) -> None:
-        self.body = body
+        self._body: str | None = body
+        self._load_body: Callable[[], str] | None = None
+        self._body_hash: str | None = None
         self.phrases = tuple(phrases)
         self._key: bytes | None = None
         self._text: str | None = None
@@ -80,18 +84,47 @@ class Fingerprint:
         self._bands: list[int] | None = None
         prepared = _PREPARED.get(self.key) if _PREPARED else None
         if prepared is not None:
-            self._text, self._norm_hash = prepared.text, prepared.norm_hash
-            self._signature, self._bands = prepared.signature, list(prepared.bands)
+            self._text = prepared.text
+
+    @classmethod
+    def stored(cls, body_hash: str, phrases: Iterable[str], load_body: Callable[[], str]) -> Fingerprint:
+        """A stored document's fingerprint, known by the sha256 of its body (``documents.body_hash``):
+        the body is read (``load_body``) only when a part that is not remembered is needed."""
+        fp = cls.__new__(cls)
+        fp._body, fp._load_body, fp._body_hash, fp.phrases = None, load_body, body_hash, tuple(phrases)
+        fp._key = fp._text = fp._paragraphs = fp._norm_hash = fp._shingles = None
+        fp._packed = fp._signature = fp._bands = None
+        return fp
+
+    @property
+    def body(self) -> str:
+        if self._body is None:
+            assert self._load_body is not None
+            self._body = self._load_body()
+        return self._body
+
+    @body.setter
+    def body(self, value: str) -> None:
+        self._body = value
 
     @property
     def key(self) -> bytes:
         """Identifies body and phrases (what every part is computed from)."""
         if self._key is None:
-            self._key = _text_key(self.body, self.phrases)
+            if self._body_hash is None:
+                self._body_hash = hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+            self._key = _text_key(self._body_hash, self.phrases)
         return self._key
 
+    @property
+    def packed_remembered(self) -> bool:
+        """Whether :attr:`packed` is at hand without the body."""
+        found = self._packed or _PACKED.get(self.key)
+        return found is not None and found.vocabulary is vocabulary()
+
     def __repr__(self) -> str:
-        return f"Fingerprint(body={self.body[:40]!r}…)"
+        shown = self._body[:40] if self._body is not None else f"<stored {self._body_hash}>"
+        return f"Fingerprint(body={shown!r}…)"
 
     @property
     def text(self) -> str:
@@ -188,20 +221,17 @@ _PACKED: _Remembered[PackedShingles] = _Remembered(PACKED_REMEMBERED)
 
 @dataclass(frozen=True)
 class Prepared:
-    """The parts of a fingerprint that depend on the text alone, computed by one process for
-    another: the crawler prepares an item's, so that the store's writer process (which has not
-    normalised that text) skips hazm, shingling and MinHash (``pipelines.store``)."""
+    """A fingerprint's match text, computed by one process for another: the crawler, which has
+    just normalised the item (its lines are remembered there), prepares it, so that the store's
+    writer process does not run hazm over the same text again (``pipelines.store``)."""
 
     key: bytes
     text: str
-    norm_hash: str
-    signature: tuple[int, ...]
-    bands: list[int]
 
 
 def prepare(body: str, phrases: Iterable[str] = ()) -> Prepared:
     fp = Fingerprint(body, phrases)
-    return Prepared(fp.key, fp.text, fp.norm_hash, fp.signature, fp.bands)
+    return Prepared(fp.key, fp.text)
 
 
 _PREPARED: _Remembered[Prepared] = _Remembered(256)
@@ -212,8 +242,8 @@ def remember(prepared: Prepared) -> None:
     _PREPARED.put(prepared.key, prepared)
 
 
-def _text_key(body: str, phrases: tuple[str, ...]) -> bytes:
-    digest = hashlib.blake2b(body.encode("utf-8"), digest_size=16)
+def _text_key(body_hash: str, phrases: tuple[str, ...]) -> bytes:
+    digest = hashlib.blake2b(body_hash.encode("ascii"), digest_size=16)
     for phrase in phrases:
         digest.update(b"\x00" + phrase.encode("utf-8"))
     return digest.digest()

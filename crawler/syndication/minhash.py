@@ -95,12 +95,19 @@ def shingle_hashes(items: Iterable[Shingle]) -> np.ndarray:
 
 def signature_of(items: Iterable[Shingle]) -> tuple[int, ...]:
     """The MinHash signature of a set of shingles (all 2⁶⁴−1 for an empty set)."""
-    hashes = shingle_hashes(items)
+    blake2b = hashlib.blake2b
+    hashes = np.fromiter(  # unsorted: the minimum does not depend on the order
+        (
+            int.from_bytes(blake2b("\x1f".join(s).encode("utf-8"), digest_size=8).digest(), "little")
+            for s in items
+        ),
+        dtype=np.uint64,
+    )
     if hashes.size == 0:
         return tuple([int(_EMPTY)] * PERMUTATIONS)
     with np.errstate(over="ignore"):
         permuted = hashes[:, None] * _A[None, :] + _B[None, :]  # wraps modulo 2⁶⁴
-    return tuple(int(v) for v in permuted.min(axis=0))
+    return tuple(permuted.min(axis=0).tolist())
 
 
 def signature(text: str) -> tuple[int, ...]:

@@ -16,7 +16,7 @@ SQLite needs none of this: its writers are serialised by ``BEGIN IMMEDIATE``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -80,6 +80,36 @@ class Fingerprints:
 
     def one(self, doc: Document) -> Fingerprint:
         return self.get([doc])[doc.id]
+
+    def stored(self, body_hashes: Mapping[int, str]) -> dict[int, Fingerprint]:
+        """Fingerprints of stored documents by id → ``body_hash``, without loading the documents:
+        a body is read only for those whose packed shingles this process does not remember (all of
+        them in one query)."""
+        missing = [doc_id for doc_id in body_hashes if doc_id not in self.cache]
+        if missing:
+            phrases = phrases_of(self.session, missing)
+            made = {
+                doc_id: Fingerprint.stored(body_hashes[doc_id], phrases[doc_id], self._body_loader(doc_id))
+                for doc_id in missing
+            }
+            unknown = [doc_id for doc_id, fp in made.items() if not fp.packed_remembered]
+            if unknown:
+                rows = self.session.execute(
+                    select(Document.id, Document.body).where(Document.id.in_(unknown))
+                )
+                for doc_id, body in rows.tuples():
+                    made[doc_id].body = body
+            self.cache.update(made)
+        return {doc_id: self.cache[doc_id] for doc_id in body_hashes}
+
+    def _body_loader(self, doc_id: int) -> Callable[[], str]:
+        def load() -> str:
+            body = self.session.scalar(select(Document.body).where(Document.id == doc_id))
+            if body is None:
+                raise LookupError(f"document {doc_id} is gone")
+            return body
+
+        return load
 
 
 # --- locks ----------------------------------------------------------------------------------
@@ -184,28 +214,33 @@ def find_matches(
                 by_release[release_id] = ReleaseMatch(release_id, origin_id is not None, 1.0, doc_id)
     hits = band_candidates(session, fp.bands, exclude)
     if hits:
+        # Ids and body hashes only: most candidates' packed shingles are remembered by this process.
         rows = session.execute(
-            select(Document, Release.origin_document_id)
+            select(Document.id, Document.release_id, Document.body_hash, Release.origin_document_id)
             .join(Release, Release.id == Document.release_id)
             .where(Document.id.in_(list(hits)))
         ).tuples()
-        members: dict[int, list[tuple[Document, bool]]] = {}
-        for doc, origin_id in rows:
-            members.setdefault(doc.release_id, []).append((doc, origin_id is not None))
-        ranked = sorted(members, key=lambda r: (-max(hits[d.id] for d, _ in members[r]), r))
+        members: dict[int, list[tuple[int, bool]]] = {}
+        body_hashes: dict[int, str] = {}
+        for doc_id, release_id, body_hash, origin_id in rows:
+            members.setdefault(release_id, []).append((doc_id, origin_id is not None))
+            body_hashes[doc_id] = body_hash
+        ranked = sorted(members, key=lambda r: (-max(hits[d] for d, _ in members[r]), r))
         tried = {
-            release_id: sorted(members[release_id], key=lambda m: (-hits[m[0].id], m[0].id))[
+            release_id: sorted(members[release_id], key=lambda m: (-hits[m[0]], m[0]))[
                 :MAX_VERIFIED_PER_RELEASE
             ]
             for release_id in ranked[:MAX_RELEASES]
             if release_id not in by_release
         }
-        prints = fingerprints.get(doc for candidates in tried.values() for doc, _ in candidates)
+        prints = fingerprints.stored(
+            {doc_id: body_hashes[doc_id] for candidates in tried.values() for doc_id, _ in candidates}
+        )
         for release_id, candidates in tried.items():
-            for doc, has_origin in candidates:
-                value = compare(fp, prints[doc.id])
+            for doc_id, has_origin in candidates:
+                value = compare(fp, prints[doc_id])
                 if value >= threshold:
-                    by_release[release_id] = ReleaseMatch(release_id, has_origin, round(value, 4), doc.id)
+                    by_release[release_id] = ReleaseMatch(release_id, has_origin, round(value, 4), doc_id)
                     break
     return sorted(by_release.values(), key=lambda m: (-m.score, m.release_id))
 
