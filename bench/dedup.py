@@ -1,7 +1,7 @@
 """Check-and-insert time per document against a store of 10k, 100k and 1M documents.
 
     .venv/bin/python -m bench.dedup [--backend sqlite|postgresql|both]
-                                    [--sizes 10000,100000,1000000] [--probe 300]
+                                    [--sizes 10000,100000,1000000] [--probe 300] [--cache DIR]
 
 Per backend: one fresh store (a SQLite file in a temporary directory, or a temporary PostgreSQL
 database dropped at the end). The fixture web's Persian pages not in the probe are stored first
@@ -11,15 +11,24 @@ store to each size in turn. At each size every probe item goes through
 size measures the same work on a store of exactly that size. Timed: the call, from BEGIN to the
 last flush (the rollback and the commit a crawl would do are outside the window). The loading
 runs in a child process, so this process's peak RSS is that of the probe side only.
+
+``--cache DIR`` (SQLite only; ``make bench`` uses ``data/bench/dedup``): keep the store of each
+size there and time the probes against the kept stores next time instead of building them
+again (loading a million documents takes minutes). A kept store is used only when it was built
+by the same loader and schema and its resident documents are exactly what the current code makes
+of the fixture web (their URLs, texts, chains, roles, norm hashes and bands are compared through
+a digest); anything else rebuilds it. The probes roll back, so a kept store never changes.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import multiprocessing
 import platform
 import resource
+import shutil
 import sqlite3
 import statistics
 import tempfile
@@ -36,9 +45,10 @@ from sqlalchemy.engine import make_url
 from bench.load import load_postgres, load_sqlite
 from bench.probe import ProbeSet, probe_set
 from crawler.items import ArticleItem
+from crawler.syndication.decide import fingerprint
 from pipelines.storage.bulk import random_rows
 from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.migrate import upgrade_to_head
+from pipelines.storage.migrate import head_revision, upgrade_to_head
 from pipelines.storage.models import Document, Release
 from pipelines.storage.testing import temporary_postgres_database
 from pipelines.storage.write import check_and_insert
@@ -145,9 +155,99 @@ def _store_bytes(engine: Engine, url: str) -> int:
         return int(connection.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0)
 
 
-def run_backend(backend: str, probes: ProbeSet, sizes: Sequence[int], workdir: Path) -> dict[str, Any]:
+def _residents_digest(items: Sequence[ArticleItem]) -> str:
+    """What a kept store's real documents depend on, as the current code computes it."""
+    digest = hashlib.sha256()
+    for item in items:
+        fp = fingerprint(item.body, [a.phrase for a in item.attributions])
+        chain = [(a.source, a.name, a.kind, a.phrase) for a in item.attributions]
+        row = [item.canonical_url, item.title, item.body, item.role, chain, fp.norm_hash, fp.bands]
+        digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _cache_key(probes: ProbeSet) -> dict[str, Any]:
+    here = Path(__file__).resolve().parent
+    code = hashlib.sha256()
+    for path in (here / "load.py", here.parent / "pipelines" / "storage" / "bulk.py"):
+        code.update(path.read_bytes())
+    return {
+        "schema": head_revision(),
+        "loader": code.hexdigest(),
+        "fixture_size": FIXTURE_SIZE,
+        "residents": len(probes.resident),
+        "residents_digest": _residents_digest(probes.resident),
+    }
+
+
+def _cached_store(cache: Path | None, key: dict[str, Any], size: int) -> Path | None:
+    if cache is None:
+        return None
+    path = cache / f"sqlite-{size}.sqlite3"
+    meta = cache / f"sqlite-{size}.json"
+    if path.is_file() and meta.is_file() and json.loads(meta.read_text(encoding="utf-8")) == key:
+        return path
+    return None
+
+
+def _keep_store(cache: Path, key: dict[str, Any], size: int, url: str) -> None:
+    source = Path(make_url(url).database or "")
+    with sqlite3.connect(source) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    cache.mkdir(parents=True, exist_ok=True)
+    meta = cache / f"sqlite-{size}.json"
+    meta.unlink(missing_ok=True)
+    shutil.copyfile(source, cache / f"sqlite-{size}.sqlite3")
+    meta.write_text(json.dumps(key, indent=1) + "\n", encoding="utf-8")
+
+
+def _probe_kept(path: Path, probes: ProbeSet, size: int) -> dict[str, Any]:
+    # A store built in this run sits in the OS page cache (it was just written); read a kept one
+    # once so that both are timed alike.
+    with path.open("rb") as f:
+        while f.read(64 * 2**20):
+            pass
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        documents, top_release = _counts(engine)
+        assert documents == size, (documents, size)
+        timings, joined = _probe(engine, probes.probe, top_release)
+        after, _ = _counts(engine)
+        assert after == size, "the probe's rollback left rows behind"
+        store_mb = round(_store_bytes(engine, f"sqlite:///{path}") / 2**20)
+    finally:
+        engine.dispose()
+    return {
+        "documents": documents,
+        "load_s": None,
+        "load_docs_per_s": None,
+        **_summary(timings),
+        "joined": joined,
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "loader_peak_rss_mb": None,
+        "store_mb": store_mb,
+        "kept_store": True,
+    }
+
+
+def run_backend(
+    backend: str, probes: ProbeSet, sizes: Sequence[int], workdir: Path, cache: Path | None = None
+) -> dict[str, Any]:
     result: dict[str, Any] = {"backend": backend, "probe": len(probes.probe), "warmup": WARMUP}
     result["probe_composition"] = probes.composition
+    cache = cache if backend == "sqlite" else None
+    key = _cache_key(probes) if cache is not None else {}
+    kept = [_cached_store(cache, key, size) for size in sorted(sizes)]
+    if cache is not None and all(path is not None for path in kept):
+        result["server"] = f"SQLite {sqlite3.sqlite_version}"
+        result["kept_stores"] = str(cache)
+        measured = []
+        for size, path in zip(sorted(sizes), kept, strict=True):
+            assert path is not None
+            measured.append(_probe_kept(path, probes, size))
+            print(_format_row(backend, measured[-1]), flush=True)
+        result["sizes"] = measured
+        return _with_ratio(result, measured)
     with _store(backend, workdir) as url:
         upgrade_to_head(url)
         engine = make_engine(url)
@@ -183,7 +283,13 @@ def run_backend(backend: str, probes: ProbeSet, sizes: Sequence[int], workdir: P
             rows.append(row)
             stored = size
             print(_format_row(backend, row), flush=True)
+            if cache is not None:
+                _keep_store(cache, key, size, url)
         result["sizes"] = rows
+    return _with_ratio(result, rows)
+
+
+def _with_ratio(result: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
     first, last = rows[0], rows[-1]
     if len(rows) > 1:
         result["ratio"] = {
@@ -204,17 +310,21 @@ HEADER = (
 def _format_row(backend: str, row: dict[str, Any]) -> str:
     return (
         f"{backend:<10} {row['documents']:>10,} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
-        f"{row['mean_ms']:>8.2f} {row['joined']:>6} {row['peak_rss_mb']:>7.0f} {row['load_s']:>7.1f} "
+        f"{row['mean_ms']:>8.2f} {row['joined']:>6} {row['peak_rss_mb']:>7.0f} "
+        f"{'kept' if row['load_s'] is None else format(row['load_s'], '.1f'):>7} "
         f"{row['store_mb']:>8}"
     )
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
     parser = argparse.ArgumentParser(prog="python -m bench.dedup", description=__doc__.split("\n")[0])
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
     parser.add_argument("--probe", type=int, default=300)
+    parser.add_argument("--cache", type=Path, help="keep (and reuse) the SQLite stores here")
+    parser.add_argument("--results", default="dedup", help="results go to bench/results/NAME-<backend>.json")
     args = parser.parse_args(argv)
+    results: dict[str, dict[str, Any]] = {}
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -224,13 +334,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"probe: {len(probes.probe)} items {probes.composition}; resident: {len(probes.resident)}")
         print(HEADER, flush=True)
         for backend in backends:
-            result = run_backend(backend, probes, sizes, workdir)
+            result = run_backend(backend, probes, sizes, workdir, args.cache)
             result["machine"] = {"python": platform.python_version(), "platform": platform.platform()}
-            out = RESULTS / f"dedup-{backend}.json"
+            out = RESULTS / f"{args.results}-{backend}.json"
             out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             if "ratio" in result:
                 r = result["ratio"]
                 print(f"{backend}: {r['to']:,}/{r['from']:,} ratio p50 {r['p50']:.2f}, p99 {r['p99']:.2f}")
+            results[backend] = result
+    return results
 
 
 if __name__ == "__main__":
