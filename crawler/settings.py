@@ -15,6 +15,10 @@ USER_AGENT = "Manba/0.1 (Persian news provenance research crawler)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Output of one response processed at once. An article page yields one item, a listing a few
+# dozen requests; Scrapy's default of 100 starts 100 asyncio workers for every response whatever
+# it yields, about a tenth of the crawler's CPU in the P1 benchmark (BENCHMARKS.md).
+CONCURRENT_ITEMS = 8
 DOWNLOAD_DELAY = 1.0
 RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = True

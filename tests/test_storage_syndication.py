@@ -289,7 +289,7 @@ def test_bulk_loaded_signatures_then_check_and_insert(sessions: sessionmaker[Ses
 
 def releases_by_url(sessions: sessionmaker[Session]) -> dict[str, int]:
     with sessions() as session:
-        return dict(session.execute(select(Document.canonical_url, Document.release_id)).tuples().all())
+        return dict(session.execute(select(Document.canonical_url, Document.release_id)).all())
 
 
 def partition(release_of: dict[str, int]) -> set[frozenset[str]]:
@@ -410,7 +410,7 @@ def test_two_processes_storing_copies_at_once_end_with_one_release_per_group(
         assert p.exitcode == 0
     groups: dict[int, set[int]] = defaultdict(set)
     with sessions() as session:
-        for url, release_id in session.execute(select(Document.canonical_url, Document.release_id)).tuples():
+        for url, release_id in session.execute(select(Document.canonical_url, Document.release_id)):
             number = int(url.rstrip("/").rsplit("/", 1)[-1])
             groups[number - 900 if "ict.gov.ir" in url else number // 100].add(release_id)
         split = {g: len(r) for g, r in groups.items() if len(r) != 1}

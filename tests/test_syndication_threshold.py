@@ -81,7 +81,7 @@ def persian(fixture_web: FixtureWeb) -> list[dict[str, Any]]:
 
 def measure(sessions: sessionmaker[Session], labels: list[dict[str, Any]]) -> ClusterScore:
     with sessions() as session:
-        release_of = dict(session.execute(select(Document.canonical_url, Document.release_id)).tuples().all())
+        release_of = dict(session.execute(select(Document.canonical_url, Document.release_id)).all())
     return score_clusters((a["release"], release_of[a["url"]]) for a in labels)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import BigInteger, SmallInteger, bindparam, delete, insert, select, text, update
@@ -51,7 +52,7 @@ def phrases_of(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
             select(DocumentAttribution.document_id, DocumentAttribution.phrase)
             .where(DocumentAttribution.document_id.in_(ids))
             .order_by(DocumentAttribution.document_id, DocumentAttribution.position)
-        ).tuples()
+        )
         for doc_id, phrase in rows:
             found[doc_id].append(phrase)
     return found
@@ -97,7 +98,7 @@ class Fingerprints:
                 rows = self.session.execute(
                     select(Document.id, Document.body).where(Document.id.in_(unknown))
                 )
-                for doc_id, body in rows.tuples():
+                for doc_id, body in rows:
                     made[doc_id].body = body
             self.cache.update(made)
         return {doc_id: self.cache[doc_id] for doc_id in body_hashes}
@@ -141,6 +142,10 @@ def lock_releases(session: Session, ids: Iterable[int]) -> set[int]:
     wanted = sorted(set(ids))
     if not wanted:
         return set()
+    if session.get_bind().dialect.name == "sqlite":
+        # BEGIN IMMEDIATE: no other writer can merge them away while this transaction runs, and
+        # the caller found them in it.
+        return set(wanted)
     rows = session.scalars(
         select(Release.id).where(Release.id.in_(wanted)).order_by(Release.id).with_for_update()
     )
@@ -208,7 +213,7 @@ def find_matches(
             .where(Document.norm_hash == fp.norm_hash)
             .order_by(Document.id)
             .limit(MAX_RELEASES * MAX_VERIFIED_PER_RELEASE)
-        ).tuples()
+        )
         for doc_id, release_id, origin_id in exact:
             if doc_id != exclude and release_id not in by_release:
                 by_release[release_id] = ReleaseMatch(release_id, origin_id is not None, 1.0, doc_id)
@@ -219,7 +224,7 @@ def find_matches(
             select(Document.id, Document.release_id, Document.body_hash, Release.origin_document_id)
             .join(Release, Release.id == Document.release_id)
             .where(Document.id.in_(list(hits)))
-        ).tuples()
+        )
         members: dict[int, list[tuple[int, bool]]] = {}
         body_hashes: dict[int, str] = {}
         for doc_id, release_id, body_hash, origin_id in rows:
@@ -282,7 +287,7 @@ def attributed_source_ids(session: Session, ids: Sequence[int]) -> dict[int, int
         select(DocumentAttribution.document_id, DocumentAttribution.source_id)
         .where(DocumentAttribution.document_id.in_(ids))
         .order_by(DocumentAttribution.document_id, DocumentAttribution.position)
-    ).tuples()
+    )
     return dict(rows.all())  # the highest position of each document is the last one kept
 
 
@@ -291,19 +296,31 @@ def followed(doc: Document) -> bool:
     return doc.origin_status == "found" and doc.similarity is not None
 
 
-def refresh_release(session: Session, release: Release, fingerprints: Fingerprints) -> None:
+def refresh_release(
+    session: Session,
+    release: Release,
+    fingerprints: Fingerprints,
+    *,
+    members: Sequence[Document] | None = None,
+    attributed: Mapping[int, int | None] | None = None,
+) -> None:
     """Recompute what a release derives from its members: head (origin, title, text),
     first_seen_at, attributed source, and each member's similarity to the head (a copy
     placed by following keeps the similarity it was measured with against its origin).
+
+    A caller that knows every member, and the :func:`attributed_source_ids` of each, may pass
+    them (a release just made for one document) instead of having them read.
     """
-    members = list(session.scalars(select(Document).where(Document.release_id == release.id)))
+    if members is None:
+        members = list(session.scalars(select(Document).where(Document.release_id == release.id)))
     if not members:
         return
     head = head_of(members)
     release.origin_document_id = head.id if head.role == "origin" else None
     release.title, release.text = head.title, head.body
     release.first_seen_at = min(d.first_seen_at for d in members)
-    attributed = attributed_source_ids(session, [d.id for d in members])
+    if attributed is None:
+        attributed = attributed_source_ids(session, [d.id for d in members])
     ordered = [head, *sorted((d for d in members if d.id != head.id), key=lambda d: d.id)]
     candidates = [(d.source_id if d.role == "origin" else None) or attributed.get(d.id) for d in ordered]
     release.source_id = next((c for c in candidates if c is not None), None)
@@ -408,8 +425,8 @@ def current_head(session: Session, release: Release, *, exclude: int | None = No
     return session.scalars(query.order_by(*order).limit(1)).first()
 
 
-def new_release(session: Session, title: str, body: str) -> Release:
-    release = Release(title=title, text=body, first_seen_at=utcnow())
+def new_release(session: Session, title: str, body: str, *, first_seen_at: datetime | None = None) -> Release:
+    release = Release(title=title, text=body, first_seen_at=first_seen_at or utcnow())
     session.add(release)
     session.flush()
     return release

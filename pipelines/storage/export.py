@@ -52,7 +52,7 @@ def document_dict(doc: Document, attributions: list[DocumentAttribution] | None 
 
 
 def _source_keys(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Source.id, Source.key)).tuples().all())
+    return dict(session.execute(select(Source.id, Source.key)).all())
 
 
 def _sort_key(doc: Document) -> tuple[int, str, int]:

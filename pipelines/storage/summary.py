@@ -83,7 +83,7 @@ def documents_per_site(session: Session, run_id: int | None = None) -> dict[str,
         select(Document.site, func.count(Document.id), written)
         .group_by(Document.site)
         .order_by(Document.site)
-    ).tuples()
+    )
     return {site: (total, by_run) for site, total, by_run in rows}
 
 
@@ -223,6 +223,6 @@ def _release_origin_urls(session: Session, ids: list[int]) -> dict[int, str]:
             .join(Release, Release.id == Document.release_id)
             .join(origin, origin.id == Release.origin_document_id)
             .where(Document.id.in_(chunk))
-        ).tuples()
+        )
         found.update(rows.all())
     return found

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, Engine, delete, event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -61,20 +61,31 @@ def _offset_seconds(value: datetime | None) -> int | None:
     return int(offset.total_seconds())
 
 
+_SOURCE_IDS = "manba_source_ids"
+
+
 def _stored_source_id(session: Session, key: str) -> int | None:
-    """``sources.id`` of ``key``, remembered for the rest of the transaction once found (an item
-    asks for the same few keys several times; rows of ``sources`` are never deleted)."""
-    transaction = session.get_transaction()
-    remembered = session.info.get("manba_source_ids")
-    if remembered is None or remembered[0] is not transaction:
-        remembered = session.info["manba_source_ids"] = (transaction, {})
-    ids: dict[str, int] = remembered[1]
+    """``sources.id`` of ``key``, remembered on the database connection once found: an item asks
+    for the same few keys several times, and a writer stores thousands of items. Rows of
+    ``sources`` are never deleted nor their ids changed; what a transaction found is forgotten
+    when it rolls back (:func:`_forget_source_ids`), in case it found a row it had inserted."""
+    ids: dict[str, int] = session.connection().info.setdefault(_SOURCE_IDS, {})
     found = ids.get(key)
     if found is None:
         found = session.scalar(select(Source.id).where(Source.key == key))
         if found is not None:
             ids[key] = found
     return found
+
+
+@event.listens_for(Engine, "rollback")
+def _forget_source_ids(connection: Connection) -> None:
+    connection.info.pop(_SOURCE_IDS, None)
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _forget_source_ids_in_savepoint(connection: Connection, name: str, context: object) -> None:
+    connection.info.pop(_SOURCE_IDS, None)
 
 
 def source_id_for(session: Session, key: str | None) -> int | None:
@@ -109,8 +120,8 @@ def stored_chain(session: Session, document_id: int) -> list[ChainRow]:
         )
         .where(DocumentAttribution.document_id == document_id)
         .order_by(DocumentAttribution.position)
-    ).tuples()
-    return list(rows)
+    )
+    return [(key, name, kind, phrase) for key, name, kind, phrase in rows]
 
 
 def _known_source_id(session: Session, key: str | None) -> int | None:
@@ -121,9 +132,11 @@ def _known_source_id(session: Session, key: str | None) -> int | None:
     return _stored_source_id(session, key)
 
 
-def _replace_chain(session: Session, document_id: int, chain: list[ChainRow]) -> None:
-    # Core DELETE runs now, before the new rows' INSERTs: unique (document_id, position).
-    session.execute(delete(DocumentAttribution).where(DocumentAttribution.document_id == document_id))
+def _replace_chain(session: Session, document_id: int, chain: list[ChainRow], *, new: bool = False) -> None:
+    """Store ``chain`` as the document's (``new``: it has none yet, nothing to delete)."""
+    if not new:
+        # Core DELETE runs now, before the new rows' INSERTs: unique (document_id, position).
+        session.execute(delete(DocumentAttribution).where(DocumentAttribution.document_id == document_id))
     for position, (key, name, kind, phrase) in enumerate(chain):
         session.add(
             DocumentAttribution(
@@ -224,21 +237,27 @@ def _insert(
     placement = place(
         session, fp, prints, role=wanted.role, origin_release=wanted.release_id, threshold=threshold
     )
-    fresh = placement.release_id is None
+    # Held here: the session's identity map keeps objects only while something else does.
+    release: Release | None = None
     if placement.release_id is None:
-        doc.release_id = new_release(session, item.title, item.body).id
+        release = new_release(session, item.title, item.body, first_seen_at=doc.first_seen_at)
+        doc.release_id = release.id
     else:
         doc.release_id = placement.release_id
     session.add(doc)
     session.flush()
     prints[doc.id] = fp
-    _replace_chain(session, doc.id, _chain(item))
+    chain = _chain(item)
+    _replace_chain(session, doc.id, chain, new=True)
     write_bands(session, doc.id, fp.bands)
     session.flush()
-    release = session.get(Release, doc.release_id)
+    fresh = release is not None
+    release = release or session.get(Release, doc.release_id)
     assert release is not None
     if fresh:
-        refresh_release(session, release, prints)
+        # Its only member is this document, whose chain was just written: nothing to read back.
+        attributed = _known_source_id(session, chain[-1][0]) if chain else None
+        refresh_release(session, release, prints, members=[doc], attributed={doc.id: attributed})
     else:
         _settle_new_member(session, doc, prints, placement)
     session.flush()
