@@ -64,13 +64,12 @@ def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 
 def _load(url: str, count: int, start: int) -> None:
-    rows = random_rows(count, seed=11, start=start)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         assert parsed.database is not None
-        load_sqlite(parsed.database, rows)
+        load_sqlite(parsed.database, count, start=start)
     else:
-        load_postgres(parsed, rows)
+        load_postgres(parsed, random_rows(count, seed=11, start=start))
 
 
 def _load_in_child(url: str, count: int, start: int) -> float:

@@ -45,7 +45,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+
+from bench.probe import saved_page
 
 RESULTS = Path(__file__).resolve().parent / "results"
 REPO = Path(__file__).resolve().parents[1]
@@ -72,20 +73,6 @@ def truth_bodies(labels: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def saved_html(web: Path, url: str, site: str) -> str:
-    """The page as saved by the generator (for the JavaScript outlet, as a browser renders it)."""
-    from fixtureweb.sites import file_for
-    from fixtureweb.templates import fanavaran_rendered
-
-    path = urlsplit(url).path
-    html = (web / site / file_for(path)).read_text(encoding="utf-8")
-    if site == "fanavaran":
-        number = path.strip("/").rsplit("/", 1)[-1]
-        api = (web / site / "api" / "articles" / f"{number}.json").read_text(encoding="utf-8")
-        html = fanavaran_rendered(html, api)
-    return html
-
-
 def sample(web: Path, docs: int) -> list[Page]:
     labels = json.loads((web / "labels.json").read_text(encoding="utf-8"))
     truth = truth_bodies(labels)
@@ -95,7 +82,7 @@ def sample(web: Path, docs: int) -> list[Page]:
         raise RuntimeError(f"the generator's plan does not match labels.json (e.g. {missing[0]})")
     stride = max(1, len(articles) // docs)
     chosen = articles[::stride][:docs]
-    return [Page(a["url"], a["site"], saved_html(web, a["url"], a["site"]), truth[a["url"]]) for a in chosen]
+    return [Page(a["url"], a["site"], saved_page(web, a["url"], a["site"]), truth[a["url"]]) for a in chosen]
 
 
 # --- scoring ---------------------------------------------------------------------------------

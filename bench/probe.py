@@ -35,15 +35,22 @@ class ProbeSet:
     """Probe items by labelled role, and how many have a release-mate among the residents."""
 
 
-def _extract(web: FixtureWeb, label: dict[str, Any]) -> ArticleItem:
-    site = label["site"]
-    body = (web.root / site / file_for(urlsplit(label["url"]).path)).read_text(encoding="utf-8")
+def saved_page(root: Path, url: str, site: str) -> str:
+    """An article page of the fixture web in ``root`` as the generator saved it; the JavaScript
+    outlet's as a browser leaves it (its script's paragraphs in the DOM)."""
+    path = urlsplit(url).path
+    html = (root / site / file_for(path)).read_text(encoding="utf-8")
     if site == "fanavaran":
-        number = urlsplit(label["url"]).path.strip("/").rsplit("/", 1)[-1]
-        api = (web.root / site / "api" / "articles" / f"{number}.json").read_text(encoding="utf-8")
-        body = fanavaran_rendered(body, api)
-    response = HtmlResponse(url=label["url"], body=body.encode("utf-8"), encoding="utf-8")
-    return page_class(SITES[site].page)(response, site).to_item()
+        number = path.strip("/").rsplit("/", 1)[-1]
+        api = (root / site / "api" / "articles" / f"{number}.json").read_text(encoding="utf-8")
+        html = fanavaran_rendered(html, api)
+    return html
+
+
+def _extract(web: FixtureWeb, label: dict[str, Any]) -> ArticleItem:
+    html = saved_page(web.root, label["url"], label["site"])
+    response = HtmlResponse(url=label["url"], body=html.encode("utf-8"), encoding="utf-8")
+    return page_class(SITES[label["site"]].page)(response, label["site"]).to_item()
 
 
 def probe_set(out_dir: Path, *, size: int, probe: int, seed: int = 7) -> ProbeSet:
@@ -62,9 +69,7 @@ def probe_set(out_dir: Path, *, size: int, probe: int, seed: int = 7) -> ProbeSe
         composition[a["role"]] = composition.get(a["role"], 0) + 1
         if a["release"] in resident_releases:
             composition["has_resident_mate"] = composition.get("has_resident_mate", 0) + 1
-    items = {
-        a["url"]: attribute_item(normalise_item(_extract(web, a)), names, registry) for a in labels
-    }
+    items = {a["url"]: attribute_item(normalise_item(_extract(web, a)), names, registry) for a in labels}
     return ProbeSet(
         resident=[items[a["url"]] for a in rest],
         probe=[items[a["url"]] for a in chosen],
