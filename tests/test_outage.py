@@ -57,6 +57,7 @@ def document_count(url: str) -> int:
         return -1
 
 
+@pytest.mark.serial  # stops the PostgreSQL every other test uses: runs alone (Makefile)
 def test_items_wait_out_a_database_outage_and_are_all_stored(
     served_web: ServeWeb, postgres_database: URL, restartable_postgres: list[str], tmp_path: Path
 ) -> None:

@@ -347,3 +347,28 @@ def test_documents_block_deleting_their_release(sessions: sessionmaker[Session])
     store(sessions)
     with pytest.raises(IntegrityError), sessions.begin() as session:
         session.execute(text("DELETE FROM releases"))
+
+
+def test_remembered_source_ids_do_not_outlive_a_rolled_back_insert(sessions: sessionmaker[Session]) -> None:
+    """Source ids are remembered on the connection across transactions, except what a
+    transaction that rolled back (or its savepoint) found: it may have found its own insert."""
+    with sessions() as session, session.begin():
+        session.add(Source(key="ephemeral", kind="outlet", names=["گذرا"], hosts=["ephemeral.test"]))
+        session.flush()
+        assert write.source_id_for(session, "ephemeral") is not None
+        session.rollback()
+    with sessions() as session, session.begin():
+        with pytest.raises(LookupError, match="ephemeral"):
+            write.source_id_for(session, "ephemeral")
+    with sessions() as session, session.begin():
+        with session.begin_nested() as savepoint:
+            session.add(Source(key="nested", kind="outlet", names=["تو"], hosts=["nested.test"]))
+            session.flush()
+            assert write.source_id_for(session, "nested") is not None
+            savepoint.rollback()
+        with pytest.raises(LookupError, match="nested"):
+            write.source_id_for(session, "nested")
+    with sessions() as session, session.begin():
+        known = write.source_id_for(session, "ict")
+    with sessions() as session, session.begin():
+        assert write.source_id_for(session, "ict") == known

@@ -80,12 +80,15 @@ def _stored_source_id(session: Session, key: str) -> int | None:
 
 @event.listens_for(Engine, "rollback")
 def _forget_source_ids(connection: Connection) -> None:
-    connection.info.pop(_SOURCE_IDS, None)
+    # An invalidated connection (the database went away) has lost its DBAPI connection, and
+    # what was remembered on it with it; asking for its info would raise.
+    if not connection.invalidated:
+        connection.info.pop(_SOURCE_IDS, None)
 
 
 @event.listens_for(Engine, "rollback_savepoint")
 def _forget_source_ids_in_savepoint(connection: Connection, name: str, context: object) -> None:
-    connection.info.pop(_SOURCE_IDS, None)
+    _forget_source_ids(connection)
 
 
 def source_id_for(session: Session, key: str | None) -> int | None:
