@@ -1,10 +1,11 @@
 """``make bench``: P1, P2 and P3 in one run, each printed as one line with its ratio.
 
-    .venv/bin/python -m bench [--size 10000] [--runs 3] [--docs 1000] [--only p1,p2,p3]
+    .venv/bin/python -m bench [--size 10000] [--stride 2] [--runs 3] [--docs 1000] [--only p1,p2,p3]
                               [--dedup-cache data/bench/dedup]
 
 * **P1** (:mod:`bench.pipeline`) — full Manba pipeline against bare Scrapy on the fixture web of
-  ``--size`` article pages, ``--runs`` crawls of each, alternating; ratio of median pages/s.
+  ``--size`` article pages (every ``--stride``-th of them crawled), ``--runs`` crawls of each,
+  alternating; ratio of median pages/s.
 * **P2** (:mod:`bench.extract`) — extraction on ``--docs`` saved pages of the same web: Manba's
   page objects and generic path, trafilatura, news-please; ratio of Manba's docs/s to
   trafilatura's, and body F1 of each.
@@ -48,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=pipeline.DEFAULT_SIZE)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--stride", type=int, default=pipeline.DEFAULT_STRIDE, help="P1: every N-th page")
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--only", default="p1,p2,p3", help="which parts to run")
     parser.add_argument("--dedup-cache", type=Path, default=REPO / "data" / "bench" / "dedup")
@@ -69,7 +71,16 @@ def main(argv: Sequence[str] | None = None) -> None:
             assert web is not None
             start = time.perf_counter()
             p1 = pipeline.main(
-                ["--web", str(web), "--runs", str(args.runs), "--workdir", str(workdir / "p1")]
+                [
+                    "--web",
+                    str(web),
+                    "--runs",
+                    str(args.runs),
+                    "--stride",
+                    str(args.stride),
+                    "--workdir",
+                    str(workdir / "p1"),
+                ]
             )
             lines["P1"] = pipeline.p1_line(p1)
             seconds["p1"] = time.perf_counter() - start

@@ -357,9 +357,8 @@ def test_remembered_source_ids_do_not_outlive_a_rolled_back_insert(sessions: ses
         session.flush()
         assert write.source_id_for(session, "ephemeral") is not None
         session.rollback()
-    with sessions() as session, session.begin():
-        with pytest.raises(LookupError, match="ephemeral"):
-            write.source_id_for(session, "ephemeral")
+    with sessions() as session, session.begin(), pytest.raises(LookupError, match="ephemeral"):
+        write.source_id_for(session, "ephemeral")
     with sessions() as session, session.begin():
         with session.begin_nested() as savepoint:
             session.add(Source(key="nested", kind="outlet", names=["تو"], hosts=["nested.test"]))
