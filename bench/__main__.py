@@ -19,7 +19,6 @@ Results: ``bench/results/pipeline.json``, ``extract.json``, ``p3-sqlite.json`` a
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import tempfile
 import time
@@ -27,9 +26,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import dedup, extract, pipeline
+from bench import dedup, extract, pipeline, save_result
 
-RESULTS = Path(__file__).resolve().parent / "results"
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -55,7 +53,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--dedup-cache", type=Path, default=REPO / "data" / "bench" / "dedup")
     args = parser.parse_args(argv)
     parts = {p.strip().lower() for p in args.only.split(",")}
-    RESULTS.mkdir(parents=True, exist_ok=True)
     lines: dict[str, str] = {}
     seconds: dict[str, float] = {}
     began = time.perf_counter()
@@ -109,9 +106,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "seconds": {k: round(v, 1) for k, v in seconds.items()},
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
     }
-    (RESULTS / "summary.json").write_text(
-        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    save_result("summary", summary)
     print()
     for line in lines.values():
         print(line)

@@ -42,6 +42,7 @@ import numpy as np
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from bench import save_result
 from bench.load import load_postgres, load_sqlite
 from bench.probe import ProbeSet, probe_set
 from crawler.items import ArticleItem
@@ -53,7 +54,6 @@ from pipelines.storage.models import Document, Release
 from pipelines.storage.testing import temporary_postgres_database
 from pipelines.storage.write import check_and_insert
 
-RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 WARMUP = 10
 FIXTURE_SIZE = 2000
@@ -326,7 +326,6 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="manba-bench-") as tmp:
         workdir = Path(tmp)
         probes = probe_set(workdir / "fixtureweb", size=FIXTURE_SIZE, probe=args.probe)
@@ -335,8 +334,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
         for backend in backends:
             result = run_backend(backend, probes, sizes, workdir, args.cache)
             result["machine"] = {"python": platform.python_version(), "platform": platform.platform()}
-            out = RESULTS / f"{args.results}-{backend}.json"
-            out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            save_result(f"{args.results}-{backend}", result)
             if "ratio" in result:
                 r = result["ratio"]
                 print(f"{backend}: {r['to']:,}/{r['from']:,} ratio p50 {r['p50']:.2f}, p99 {r['p99']:.2f}")

@@ -46,9 +46,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import save_result
 from bench.probe import saved_page
 
-RESULTS = Path(__file__).resolve().parent / "results"
 REPO = Path(__file__).resolve().parents[1]
 NEWSPLEASE_PYTHON = REPO / ".venv-bench" / "bin" / "python"
 WARMUP = 5
@@ -217,7 +217,6 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--size", type=int, default=10_000, help="article pages of the web to build")
     parser.add_argument("--docs", type=int, default=1000, help="pages in the sample")
     args = parser.parse_args(argv)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="manba-p2-") as tmp:
         workdir = Path(tmp)
         web = args.web
@@ -226,9 +225,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
 
             web = build(workdir / "web", port=8765, size=args.size).root
         result = run(web, args.docs, workdir)
-    (RESULTS / "extract.json").write_text(
-        json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    save_result("extract", result)
     print(p2_line(result), flush=True)
     return result
 

@@ -43,7 +43,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from bench import save_result
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SIZE = 10_000
 DEFAULT_STRIDE = 2
@@ -318,15 +319,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "--workdir", type=Path, help="keep stores, logs and stats here (else a temporary dir)"
     )
     args = parser.parse_args(argv)
-    RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="manba-p1-") as tmp:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         web = args.web or build_web(workdir / "web", args.size)
         result = run(web, args.runs, workdir, profile=args.profile, stride=args.stride)
-    (RESULTS / "pipeline.json").write_text(
-        json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    save_result("pipeline", result)
     print(p1_line(result), flush=True)
     return result
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import json
 import pstats
 import tempfile
 import time
@@ -36,7 +35,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from bench import save_result
+
 CRAWLER_STAGES = ("extract", "validate", "normalise", "attribution", "match text")
 
 
@@ -151,9 +151,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="manba-stages-") as tmp:
         result = run(args.size, Path(tmp), args.profile)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
-    (RESULTS / "stages.json").write_text(text, encoding="utf-8")
+    save_result("stages", result)
     print(f"{result['pages']} pages, CPU ms per page:")
     for stage, value in result["cpu_ms_per_page"].items():
         print(f"  {stage:<12} {value:7.2f}")
