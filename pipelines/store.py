@@ -35,6 +35,7 @@ from twisted.internet.defer import Deferred, DeferredList
 from twisted.internet.protocol import ProcessProtocol
 from twisted.python.failure import Failure
 
+from crawler.attribution import NameIndex
 from crawler.checks import CheckLimits, evaluate, source_stat
 from crawler.items import ArticleItem
 from crawler.recrawl import RecrawlPolicy
@@ -43,6 +44,7 @@ from crawler.syndication.decide import prepare, remember
 from crawler.text.persian import warm_up
 from pipelines.config import check_limits, database_url, recrawl_policy, sources_file
 from pipelines.storage.crawlstate import record_poll
+from pipelines.storage.credited import relink
 from pipelines.storage.db import make_engine, make_sessionmaker
 from pipelines.storage.migrate import upgrade_engine
 from pipelines.storage.models import utcnow
@@ -362,9 +364,14 @@ class StorePipeline:
         self.sessions = make_sessionmaker(self.engine)
         with self.sessions.begin() as session:
             sync_sources(session, self.registry)
+            relinked = relink(session, NameIndex.from_registry(self.registry))
             self.run_id = start_run(session, self.spider_name, self.sources)
+        if relinked.attributions:
+            logger.info("Linked %d stored credit(s) of %d name(s) the registry now knows (%d release(s) "
+                        "changed source)", relinked.attributions, relinked.names, relinked.releases)
         if self.stats is not None:
             self.stats.set_value("manba/run_id", self.run_id)
+            self.stats.set_value("manba/store/relinked", relinked.attributions)
         how = "in the crawler's thread"
         if self.crawler is not None and self.crawler.crawling:
             if self.processes:

@@ -519,3 +519,67 @@ def test_command_rejects_an_unknown_site(test_registry_file: Path) -> None:
     result = _run_attribute("-", "--site", "nope", stdin=b"", sources=test_registry_file)
     assert result.returncode == 2
     assert b"unknown source 'nope'" in result.stderr
+
+
+# --- labelled files and `scrapy attribute --evaluate` ---------------------------------------------
+LABELLED = (
+    "# a comment\n"
+    "id\tsplit\tlang\toutlet\turl\tfamily\tmust\tmay\ttext\n"
+    "1\tdev\tfa\ta.ir\thttp://a.ir/1\thop\tایسنا|وزارت ارتباطات\t\t"
+    "به گزارش ایسنا به نقل از وزارت ارتباطات، طرح\n"
+    "2\tdev\tfa\ta.ir\thttp://a.ir/2\tnegative\t\t\tوزیر ارتباطات گفت که طرح اجرا شد.\n"
+    "3\tblind\ten\tb.com\thttp://b.com/3\ten_reported\tIRNA\t\tThe minister arrived, IRNA reported.\n"
+    "4\tblind\tfa\tb.com\thttp://b.com/4\tlabel\tروزنامه کیهان\tایسنا\tمتن خبر.\\nمنبع: ایسنا\n"
+)
+
+
+def test_labelled_files_are_read_with_a_header_or_as_text_and_labels(tmp_path: Path) -> None:
+    from crawler.attribution.evaluate import read_labelled
+
+    path = tmp_path / "lines.tsv"
+    path.write_text(LABELLED, encoding="utf-8")
+    rows = read_labelled(path)
+    assert [(r.must, r.may, r.get("split")) for r in rows] == [
+        (("ایسنا", "وزارت ارتباطات"), (), "dev"), ((), (), "dev"), (("IRNA",), (), "blind"),
+        (("روزنامه کیهان",), ("ایسنا",), "blind")]
+    assert rows[3].text == "متن خبر.\nمنبع: ایسنا"
+    plain = tmp_path / "plain.tsv"
+    plain.write_text("# old layout\nبه گزارش ایسنا، x\tisna\nبنابر این گزارش، x\t\n", encoding="utf-8")
+    assert [(r.text, r.must) for r in read_labelled(plain)] == [("به گزارش ایسنا، x", ("isna",)),
+                                                               ("بنابر این گزارش، x", ())]
+    broken = tmp_path / "broken.tsv"
+    broken.write_text(LABELLED.replace("\tnegative\t", "\t"), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"broken.tsv:4: 8 columns, the header has 9"):
+        read_labelled(broken)
+
+
+def test_may_labels_are_not_wrong_and_not_needed(names: NameIndex) -> None:
+    from crawler.attribution.evaluate import compare
+
+    chain = find_attributions("به گزارش ایسنا، متن.\nمنبع: ایرنا", names)
+    assert [a.source for a in chain.attributions] == ["isna", "irna"]
+    outcome = compare(chain, ["خبرگزاری دانشجویان ایران"], ["IRNA"], names)  # labels as names resolve
+    assert (outcome.wrong, outcome.missed, outcome.exact) == ((), (), False)
+    outcome = compare(chain, ["ایسنا", "فارس"], [], names)
+    assert [a.source for a in outcome.wrong] == ["irna"]
+    assert outcome.missed == ("فارس",)
+
+
+def test_command_evaluates_a_labelled_file_and_keeps_the_blind_split_out_of_the_errors(
+        tmp_path: Path, test_registry_file: Path) -> None:
+    path = tmp_path / "lines.tsv"
+    path.write_text(LABELLED, encoding="utf-8")
+    result = _run_attribute("--evaluate", str(path), "--errors", sources=test_registry_file)
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode("utf-8")
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[2:] if line.strip()}
+    # dev: 2 labels found of 2; blind: IRNA found, «منبع: ایسنا» is a may-label, کیهان missed
+    assert rows["dev"][1:8] == ["2", "2", "2", "2", "1.000", "1.000", "1.000"]
+    assert rows["blind"][1:8] == ["2", "2", "2", "2", "1.000", "0.500", "0.667"]
+    assert rows["all"][1:7] == ["4", "4", "4", "4", "1.000", "0.750"]
+    assert "missed" not in out  # the only error is in the blind split
+    blind = _run_attribute("--evaluate", str(path), "--split", "blind", "--errors",
+                           sources=test_registry_file)
+    assert "missed 'روزنامه کیهان'" in blind.stdout.decode("utf-8")
+    bad = _run_attribute("--evaluate", str(path), "some.txt", sources=test_registry_file)
+    assert bad.returncode == 2 and b"--evaluate FILE takes no PATH" in bad.stderr

@@ -1,8 +1,10 @@
 """``scrapy attribute PATH [--site KEY]``: the attribution chain of each line of a text file.
 
 Reads one text a line (UTF-8, a BOM tolerated; PATH ``-`` is stdin) and writes one JSON object a line,
-``{"line": n, "attributions": [...]}``, in input order.  The logic is ``crawler.attribution``; this
-only reads, writes and picks the registry (setting / environment variable ``MANBA_SOURCES_FILE``).
+``{"line": n, "attributions": [...]}``, in input order.  ``--evaluate FILE`` instead scores the grammar
+on a labelled file (``crawler.attribution.evaluate``) and prints precision and recall per split and
+language.  The logic is ``crawler.attribution``; this only reads, writes and picks the registry
+(setting / environment variable ``MANBA_SOURCES_FILE``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.attribution import NameIndex, find_attributions
+from crawler.attribution.evaluate import LabelledFileError, describe, evaluate_labelled, read_labelled, report
 from crawler.registry import RegistryError, load_registry
 
 
@@ -34,7 +37,7 @@ class Command(ScrapyCommand):
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "PATH [--site KEY]"
+        return "PATH [--site KEY] | --evaluate FILE [--split NAME] [--errors]"
 
     def short_desc(self) -> str:
         return "Print the attribution chain of each line of PATH (- for stdin) as JSON Lines"
@@ -44,7 +47,11 @@ class Command(ScrapyCommand):
             "Read one text a line from PATH (UTF-8; - reads stdin) and write one JSON object a line: "
             '{"line": n, "attributions": [{"source", "name", "kind", "phrase"}, ...]}, nearest source '
             "first. --site KEY names the registry source that published the texts, so credits to "
-            "itself are left out. The registry is MANBA_SOURCES_FILE (setting or environment)."
+            "itself are left out. The registry is MANBA_SOURCES_FILE (setting or environment). "
+            "--evaluate FILE scores the grammar on a labelled file (tab-separated; see "
+            "tests/fixtures/realtext/README.md) and prints precision and recall per split and language; "
+            "--errors also lists each text's misses and wrong credits, leaving out the blind split "
+            "unless --split blind asks for it."
         )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
@@ -52,11 +59,23 @@ class Command(ScrapyCommand):
         parser.add_argument(
             "--site", metavar="KEY", default=None, help="registry key of the site that published the texts"
         )
+        parser.add_argument("--evaluate", metavar="FILE", default=None,
+                            help="score the grammar on a labelled file instead of printing chains")
+        parser.add_argument("--split", metavar="NAME", default=None,
+                            help="with --evaluate: only the texts of this split (dev, blind)")
+        parser.add_argument("--errors", action="store_true",
+                            help="with --evaluate: list misses and wrong credits (not of the blind split "
+                                 "unless --split blind)")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        if len(args) != 1:
+        if opts.evaluate is not None:
+            if args or opts.site is not None:
+                raise UsageError("--evaluate FILE takes no PATH and no --site", print_help=False)
+        elif len(args) != 1:
             raise UsageError("give exactly one PATH (- for stdin)")
+        elif opts.split is not None or opts.errors:
+            raise UsageError("--split and --errors go with --evaluate FILE", print_help=False)
         try:
             registry = load_registry(self.settings.get("MANBA_SOURCES_FILE"))
             if opts.site is not None:
@@ -64,6 +83,9 @@ class Command(ScrapyCommand):
         except RegistryError as exc:
             raise UsageError(str(exc), print_help=False) from None
         names = NameIndex.from_registry(registry)
+        if opts.evaluate is not None:
+            self._evaluate(Path(opts.evaluate), names, opts.split, opts.errors)
+            return
         path = args[0]
         if path == "-":
             self._write(sys.stdin.buffer, names, opts.site)
@@ -72,6 +94,24 @@ class Command(ScrapyCommand):
             raise UsageError(f"cannot read {path}: no such file", print_help=False)
         with Path(path).open("rb") as stream:
             self._write(stream, names, opts.site)
+
+    @staticmethod
+    def _evaluate(path: Path, names: NameIndex, split: str | None, errors: bool) -> None:
+        try:
+            rows = read_labelled(path)
+        except LabelledFileError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        if split is not None:
+            rows = [r for r in rows if r.get("split") == split]
+            if not rows:
+                raise UsageError(f"{path} has no text in split {split!r}", print_help=False)
+        outcomes = evaluate_labelled(rows, names)
+        print(f"attribution on {path}: {len(rows)} texts")
+        print(report(rows, outcomes))
+        if errors:
+            for row, outcome in zip(rows, outcomes, strict=True):
+                if (outcome.missed or outcome.wrong) and (split == "blind" or row.get("split") != "blind"):
+                    print(describe(row, outcome))
 
     @staticmethod
     def _write(stream: IO[bytes], names: NameIndex, site: str | None) -> None:

@@ -9,12 +9,16 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.attribution import NameIndex
 from crawler.commands.summary import share
+from crawler.registry import RegistryError, load_registry
 from crawler.syndication.similarity import COPY_THRESHOLD
-from pipelines.config import database_url
+from pipelines.config import database_url, sources_file
+from pipelines.storage.credited import relink
 from pipelines.storage.db import make_engine, make_sessionmaker, sqlite_path
 from pipelines.storage.migrate import upgrade_engine
 from pipelines.storage.recluster import recluster
+from pipelines.storage.write import sync_sources
 
 
 class Command(ScrapyCommand):
@@ -36,7 +40,8 @@ class Command(ScrapyCommand):
             f"--threshold (default {COPY_THRESHOLD}, the store's). Copies placed by origin following "
             "stay with their origin, and origins stay the heads of their releases. Deterministic "
             "and idempotent; one transaction (writers wait). Run it after changing the threshold "
-            "or upgrading a store from before the band index."
+            "or upgrading a store from before the band index. It first links stored credits whose "
+            "names the registry (MANBA_SOURCES_FILE) now knows to their sources."
         )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
@@ -59,13 +64,22 @@ class Command(ScrapyCommand):
             print(f"scrapy recluster: no store at {path}", file=sys.stderr)
             self.exitcode = 2
             return
+        try:
+            registry = load_registry(sources_file(self.settings))
+        except RegistryError as exc:
+            raise UsageError(str(exc), print_help=False) from None
         engine = make_engine(url, create_dir=False)
         try:
             upgrade_engine(engine)
             with make_sessionmaker(engine).begin() as session:
+                sync_sources(session, registry)
+                linked = relink(session, NameIndex.from_registry(registry))
                 report = recluster(session, threshold=opts.threshold)
         finally:
             engine.dispose()
+        if linked.attributions:
+            print(f"linked {linked.attributions} stored credit(s) of {linked.names} name(s) the registry "
+                  f"now knows to their sources")
         print(
             f"reclustered {report.documents} documents at threshold {report.threshold}: "
             f"{report.releases_before} releases before, {report.releases_after} after, "

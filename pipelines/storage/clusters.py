@@ -296,6 +296,19 @@ def followed(doc: Document) -> bool:
     return doc.origin_status == "found" and doc.similarity is not None
 
 
+def release_source_id(
+    session: Session, head: Document, members: Sequence[Document],
+    attributed: Mapping[int, int | None] | None = None,
+) -> int | None:
+    """The source a release is credited to: its origin's site, else the end of the first known
+    chain (the head's, then the other members' in id order)."""
+    if attributed is None:
+        attributed = attributed_source_ids(session, [d.id for d in members])
+    ordered = [head, *sorted((d for d in members if d.id != head.id), key=lambda d: d.id)]
+    candidates = [(d.source_id if d.role == "origin" else None) or attributed.get(d.id) for d in ordered]
+    return next((c for c in candidates if c is not None), None)
+
+
 def refresh_release(
     session: Session,
     release: Release,
@@ -319,11 +332,7 @@ def refresh_release(
     release.origin_document_id = head.id if head.role == "origin" else None
     release.title, release.text = head.title, head.body
     release.first_seen_at = min(d.first_seen_at for d in members)
-    if attributed is None:
-        attributed = attributed_source_ids(session, [d.id for d in members])
-    ordered = [head, *sorted((d for d in members if d.id != head.id), key=lambda d: d.id)]
-    candidates = [(d.source_id if d.role == "origin" else None) or attributed.get(d.id) for d in ordered]
-    release.source_id = next((c for c in candidates if c is not None), None)
+    release.source_id = release_source_id(session, head, members, attributed)
     if len(members) == 1:
         return
     head_fp = fingerprints.one(head)
