@@ -28,7 +28,8 @@ from pathlib import Path
 
 from crawler.attribution.grammar import find_attributions
 from crawler.attribution.model import Attribution, Chain
-from crawler.attribution.names import NameIndex, bare_name
+from crawler.attribution.names import NameIndex, bare_name, bare_name_words
+from crawler.attribution.normalise import normalise
 
 _ESCAPE = re.compile(r"\\([nt\\])")
 _UNESCAPE = {"n": "\n", "t": "\t", "\\": "\\"}
@@ -128,6 +129,19 @@ class Scores:
                 f"exact_chains={self.exact}/{self.texts}")
 
 
+QUALIFIER_WORDS = 2
+"""Words a name may carry beyond the other and still be the same organisation: «شبکه الجزیره قطر» is
+«شبکه الجزیره», «سفارت ایران در لندن» is «سفارت ایران» (a country, a city, «در X»)."""
+
+
+def _same_name(a: str, b: str) -> bool:
+    x, y = normalise(bare_name_words(a)).text.split(), normalise(bare_name_words(b)).text.split()
+    if not x or not y:
+        return False
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    return len(short) >= 2 and long[:len(short)] == short and len(long) - len(short) <= QUALIFIER_WORDS
+
+
 def matches(found: Attribution, label: str, names: NameIndex | None = None) -> bool:
     if found.source is not None and found.source == label:
         return True
@@ -135,7 +149,12 @@ def matches(found: Attribution, label: str, names: NameIndex | None = None) -> b
         hit = names.resolve(label)
         if hit is not None and hit[0] == found.source:
             return True
-    return bare_name(found.name) == bare_name(label)
+        words = label.split()
+        for cut in range(1, min(QUALIFIER_WORDS, len(words) - 1) + 1):
+            hit = names.resolve(" ".join(words[:-cut]))
+            if hit is not None and hit[0] == found.source:
+                return True
+    return bare_name(found.name) == bare_name(label) or _same_name(found.name, label)
 
 
 @dataclass(frozen=True)

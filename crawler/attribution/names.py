@@ -20,19 +20,31 @@ GENERIC_HEADS = re.compile(
     re.I,
 )
 GENERIC_TAILS = re.compile(
-    r"(?:'s|\s+(?:news\sagency|agency|website|news|daily|(?:الدولیة\s|الرسمیة\s)?للانباء))$", re.I
+    r"(?:'s|\s+(?:news\sagency|agency|website|news|daily|(?:الدولیة\s|الرسمیة\s)?للانباء|haber\sajansı|ajansı"
+    r"|nachrichtenagentur))$",
+    re.I,
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,5}$")
 
 
-def bare_name(name: str) -> str:
-    """Comparison key of an unknown name without its head or office: «خبرگزاری رویترز» ~ «رویترز»."""
+def bare_name_words(name: str) -> str:
+    """A name without its head or office, in normalised words: «خبرگزاری رویترز» → «رویترز»."""
     text = normalise(name).text.strip()
     for pattern in (lexicon.PR_PREFIX, GENERIC_HEADS):
         m = pattern.match(text)
         if m and m.end() < len(text):
             text = text[m.end():].strip()
-    return compact(text)
+    text = re.sub(r"^\S+['’]s\s+(?=\S)", "", text)  # "Iran's Atomic Energy Organization"
+    words = text.split()
+    while len(words) > 1 and words[0].lower() in lexicon.DESCRIPTORS:  # "Iranian Health Ministry"
+        words.pop(0)
+    text = " ".join(words)
+    return text.lower().replace("آ", "ا")
+
+
+def bare_name(name: str) -> str:
+    """Comparison key of an unknown name without its head or office: «خبرگزاری رویترز» ~ «رویترز»."""
+    return compact(bare_name_words(name))
 
 
 def _pattern(name: str) -> str:
@@ -101,7 +113,8 @@ class NameIndex:
                     surfaces.append(name)
             for name in source.names:  # «تسنیم» for «خبرگزاری تسنیم», "Tasnim" for "Tasnim News Agency"
                 stem = GENERIC_TAILS.sub("", GENERIC_HEADS.sub("", normalise(name).text)).strip()
-                if stem and compact(stem) not in names and len(compact(stem)) >= 3:
+                if stem and compact(stem) not in names and len(compact(stem)) >= 3 and \
+                        stem not in lexicon.AMBIGUOUS_WORDS:
                     names[compact(stem)] = (source.key, source.kind)
             for host in source.hosts:
                 hosts.setdefault(host.lower().removeprefix("www."), (source.key, source.kind))
@@ -136,7 +149,13 @@ class NameIndex:
                     return hit
         m3 = GENERIC_TAILS.search(name)
         if m3 and m3.start() > 0:
-            return self._resolve(name[: m3.start()].strip(), depth + 1)
+            hit = self._resolve(name[: m3.start()].strip(), depth + 1)
+            if hit:
+                return hit
+        words = name.split()
+        plain = [w for w in words if w.lower().strip("'’") not in lexicon.DESCRIPTORS]
+        if plain and len(plain) < len(words):  # «خبرگزاری حکومتی مهر», "semi-official Tasnim"
+            return self._resolve(" ".join(plain), depth + 1)
         return None
 
     def _host(self, name: str) -> tuple[str, str] | None:
