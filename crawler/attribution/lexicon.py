@@ -200,3 +200,22 @@ def arabic_head(word: str) -> bool:
     bare = word.removeprefix("ال")
     return word in ARABIC_CUES or bare in ARABIC_CUES or "ال" + bare in ARABIC_CUES or head_kind(word)[0] \
         or head_kind(bare)[0]
+
+
+# Media named only by what they are, not who: "state television", «التلفزيون الرسمي», «رسانه های دولتی».
+# A credit to one of these is no source to follow.
+def _generic_key(name: str) -> str:
+    return " ".join(w.removeprefix("ال") for w in name.lower().replace("ي", "ی").replace("إ", "ا").split())
+
+
+_GENERIC_MEDIA = frozenset(_generic_key(n) for n in (
+    "state tv", "state television", "state media", "state news agency", "official news agency",
+    "staatsfernsehen", "staatsmedien", "staatliche medien", "haber kaynağı", "devlet televizyonu",
+    "التلفزيون الرسمي", "التلفزيون الحكومي", "الاعلام الرسمي", "وسائل الاعلام الرسمية",
+    "تلویزیون دولتی", "رسانه های دولتی", "رسانه دولتی", "رسانه های رسمی", "خبرگزاری رسمی",
+))
+
+
+def generic_media(name: str) -> bool:
+    """Whether ``name`` only says what kind of media spoke."""
+    return _generic_key(name) in _GENERIC_MEDIA

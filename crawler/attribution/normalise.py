@@ -27,6 +27,9 @@ _TABLE.update({cp: _DROP for cp in [0x200E, 0x200F, *range(0x202A, 0x202F), *ran
 
 # Only the runs that change: single spaces and newlines between words are left alone.
 _RUN = re.compile("[ \n\x00]{2,}|\x00|\\A[ \n]|[ \n]\\Z|(?<=\\() | (?=[،؛:;,.!?؟)])")
+# A line wrapped inside a credit phrase («به\nگزارش», «خبرنگار\nاقتصادی», «عصرپرس\nاز شاتا»): one space.
+_WRAPPED = re.compile(r"(?<!\S)(?:به(?=\n(?:گزارش|نقل)\s)|گزارش|خبرنگار|سرویس|نقل\sاز)\n(?=\S)"
+                      r"|[^\W\d_]\n(?=(?:از|به\sنقل\sاز)\s)")
 _NO_SPACE_BEFORE = frozenset("،؛:;,.!?؟)")
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -85,7 +88,8 @@ def normalise(text: str) -> Normalised:
         parts.append(t[last:])
         anchors.append(size)
         origins.append(last)
-    return Normalised("".join(parts), text, tuple(anchors), tuple(origins))
+    joined = _WRAPPED.sub(lambda m: m.group()[:-1] + " ", "".join(parts))
+    return Normalised(joined, text, tuple(anchors), tuple(origins))
 
 
 def compact(name: str) -> str:

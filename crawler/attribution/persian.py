@@ -29,7 +29,7 @@ _SOURCE_LINE = re.compile(
 )
 _WROTE = re.compile(
     r"(?<!\S)(?:نوشت|نوشته(?:\sاست)?|(?:می\s?)نویسد|گزارش\s(?:داد|داده|کرد|کرده|می\s?دهد)|(?:می\s?)گوید"
-    r"|(?P<strong>اعلام\s(?:کرد|کرده|کردند|می\s?کند)|خبر\s(?:داد|داده)|مدعی\sشد|گفته\sاست|گفته|فاش\sکرد"
+    r"|(?P<strong>اعلام\s(?:کرد|کرده|کردند|می\s?کند)|خبر\s(?:داد|داده)|مدعی\sشد|(?<!به\s)گفته(?:\sاست)?|فاش\sکرد"
     r"|منتشر\sکرد|هشدار\s(?:داد|داده)|ادعا\sکرد|ادعا\sکرده|آمده\sاست))(?!\w)"
 )
 _WROTE_LEAD = frozenset({"همچنین", "اما", "ولی", "و", "نیز", "اینک", "ضمنا"})
@@ -259,8 +259,8 @@ class PersianFamilies(Scanner):
                 else:
                     break
             name = self.subject(q, m.start())
-            if name is None:
-                continue
+            if name is None or any(w in lx.PERSON_TITLES for w in lx.WORD.findall(s[q:name.start])):
+                continue  # «معاون … وزارت ارتباطات اعلام کرد», «سخنگوی دولت نوشت:»: a person speaks
             q = name.outer
             hops = [h for h in self.hops(name, q, name.end) if h.name.end <= m.start()]
             gap = len(lx.WORD.findall(s[hops[-1].name.end:m.start()]))
@@ -268,11 +268,22 @@ class PersianFamilies(Scanner):
                 continue
             if m.group("strong") and not (name.hit or self.headed(name) or self.cued(name)):
                 continue
-            if m.group("strong") and not led and s[m.end():m.end() + 1] != ":":
-                continue  # «X اعلام کرد:» credits X; «X اعلام کرده است که …» inside a story reports it
+            if m.group("strong") and not led and s[m.end():m.end() + 1] != ":" and not self.press(name):
+                continue  # «X اعلام کرد:» credits X; «X اعلام کرده است که …» inside a story reports it,
+                # unless X is a known source or the press («روزنامه تلگراف … هشدار داده است»)
             colon = m.end() + 1 if s[m.end():m.end() + 1] == ":" else m.end()
             hops[0] = Hop(name, q, colon if len(hops) == 1 else None)
             self.add(q, DIRECT, hops)
+
+    def press(self, name: Name) -> bool:
+        """A known source, or a name headed as a newspaper or a news agency."""
+        words = name.words
+        if name.hit is not None:
+            return True
+        if not words:
+            return False
+        kind = lx.head_kind(words[0], words[1] if len(words) > 1 else "")[1]
+        return kind in ("agency", "newspaper")
 
     def subject(self, q: int, verb: int) -> Name | None:
         """The organisation that is the subject of a reporting verb at ``verb``: the clause's first
@@ -433,7 +444,10 @@ class PersianFamilies(Scanner):
             if latin:
                 plausible = name.hit is not None or (self.en_accept(name) and self.cued(name))
             else:
-                plausible = name.hit is not None or self.label_name(name, sep)
+                # the text's first line: a short name before «:» or «؛» is its outlet's lead label
+                lead = line == 0 and sep in (":", "؛") and (after + 1 >= len(s) or s[after + 1] != "\n") and \
+                    not all(w in lx.HEAD_WORDS for w in name.words) and not _SOURCE_LABEL.match(s, p)
+                plausible = name.hit is not None or self.label_name(name, "|" if lead else sep)
             if not plausible:
                 continue
             if all(w in lx.PLACES for w in name.words) and not name.hit:

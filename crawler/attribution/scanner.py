@@ -409,6 +409,8 @@ class Scanner:
                 surface = self.norm.original_span(name.start, name.end)
                 if not surface:
                     continue
+                if key is None and lx.generic_media(self.s[name.start:name.end]):
+                    continue
                 label = key or "~" + bare_name(surface)
                 if label in seen:
                     continue
