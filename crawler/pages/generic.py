@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 import trafilatura
+from parsel import Selector
 
 from crawler.pages.base import ArticlePage, clean_line
 from crawler.text.dates import parse_published
@@ -17,6 +19,34 @@ from crawler.text.dates import parse_published
 # that Persian text does not use and swap it back afterwards.
 _ZWNJ = re.compile(r"\u200c|&zwnj;|&#8204;|&#x200c;", re.IGNORECASE)
 _STAND_IN = "\u203f"
+
+_BLOCKS = ("div", "td", "section", "article", "main")
+_INLINE = "./*[self::a or self::b or self::strong or self::span or self::em or self::i or self::font]//text()"
+_BREAKS = frozenset({"br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote"})
+MIN_BLOCK_TEXT = 150
+"""Characters of its own text a block needs to be taken for the article by :func:`densest_block`."""
+
+
+def densest_block(selector: Selector) -> list[str]:
+    """The lines of the block that holds the most text of its own (text directly inside it or in
+    inline elements, not in nested blocks), split at ``<br>`` and block children: the article of
+    an older CMS page that sets its body in a table cell or a ``div`` with ``<br>`` between the
+    paragraphs, where trafilatura (which leaves layout tables out) finds nothing."""
+    best, most = None, MIN_BLOCK_TEXT - 1
+    for node in selector.root.iter(*_BLOCKS):
+        own = sum(len(t.strip()) for t in node.xpath("./text()") + node.xpath(_INLINE))
+        if own > most:
+            best, most = node, own
+    if best is None:
+        return []
+    block = copy.deepcopy(best)
+    for child in list(block.iter("script", "style", "noscript")):
+        child.drop_tree()
+    for child in block.iter(*_BREAKS):
+        child.tail = "\n" + (child.tail or "")
+        if child.tag != "br":
+            child.text = "\n" + (child.text or "")
+    return [line for line in (clean_line(x) for x in block.text_content().split("\n")) if line]
 
 
 class GenericPage(ArticlePage):
@@ -52,7 +82,7 @@ class GenericPage(ArticlePage):
     def paragraphs(self) -> list[str]:
         text = self._field("text")
         if not text:
-            return super().paragraphs()
+            return super().paragraphs() or densest_block(self.response.selector)
         lines = text.split("\n")
         # trafilatura keeps the headline as the first line when it sits inside <article>.
         while lines and clean_line(lines[0]) in ("", self.title()):
