@@ -25,11 +25,11 @@ import numpy as np
 import psycopg
 from sqlalchemy.engine import URL
 
-from crawler.syndication.minhash import BANDS, LEAD_BANDS
+from crawler.syndication.minhash import BANDS, LEAD_BANDS, WORD_BANDS
 from pipelines.storage.bulk import SignatureRow
 from pipelines.storage.write import body_hash
 
-PER_DOCUMENT = BANDS + LEAD_BANDS
+PER_DOCUMENT = BANDS + WORD_BANDS + LEAD_BANDS
 # One binary COPY tuple: field count, then (length, value) per field, all big-endian.
 _BAND_DTYPE = np.dtype(
     [

@@ -272,10 +272,12 @@ def test_recluster_command(tmp_path: Path) -> None:
     result = scrapy(url, "recluster")
     assert result.returncode == 0, result.stderr
     assert (
-        "reclustered 4 documents at threshold 0.7: 4 releases before, 4 after, 0 documents moved"
+        "reclustered 4 documents at threshold 0.65: 4 releases before, 4 after, 0 documents moved"
         in result.stdout
     )
-    result = scrapy(url, "recluster", "--threshold", "0.3")
+    # The half copy keeps 0.59 of the release's shingles; the other stories, written from one
+    # template over a 45-word vocabulary, align at about 0.55 with each other.
+    result = scrapy(url, "recluster", "--threshold", "0.57")
     assert result.returncode == 0, result.stderr
     assert "4 releases before, 3 after, 1 documents moved" in result.stdout
     assert scrapy(url, "recluster", "--threshold", "1.5").returncode == 2

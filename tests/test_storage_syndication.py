@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.attribution.model import Attribution
 from crawler.items import ArticleItem
 from crawler.syndication.decide import fingerprint
-from crawler.syndication.minhash import BANDS, LEAD_BANDS
+from crawler.syndication.minhash import BANDS, LEAD_BANDS, WORD_BANDS
 from pipelines.storage.bulk import bulk_load_signatures, random_rows
 from pipelines.storage.clusters import band_candidates
 from pipelines.storage.db import make_engine, make_sessionmaker
@@ -35,7 +35,7 @@ OTHER = (
     "معاون وزیر از آغاز ثبت‌نام مرحله تازه طرح حمایت از استارتاپ‌های حوزه هوش مصنوعی خبر داد.\n"
     "متقاضیان تا پایان ماه آینده مدارک خود را در سامانه طرح بارگذاری می‌کنند و داوران بررسی می‌کنند."
 )
-PER_DOCUMENT = BANDS + LEAD_BANDS
+PER_DOCUMENT = BANDS + WORD_BANDS + LEAD_BANDS
 MEHR = Attribution(name="خبرگزاری مهر", source="mehr", kind="agency", phrase="تهران- مهر-")
 
 

@@ -109,9 +109,86 @@ def test_copies_among_ranks_candidates_and_scores_exact_hashes_one() -> None:
     found = copies_among(
         text,
         [
-            ("other", other.norm_hash, other.shingles),
-            ("cut", cut.norm_hash, cut.shingles),
-            ("twin", twin.norm_hash, twin.shingles),
+            ("other", other),
+            ("cut", cut),
+            ("twin", twin),
         ],
     )
     assert {m.key: m.score for m in found} == {"twin": 1.0, "cut": 1.0}  # contained: a copy too
+
+
+def test_match_words_join_verb_prefixes_and_suffixes_however_written() -> None:
+    from crawler.text.persian import match_words
+
+    joined, spaced, zwnj = "این طرح اجرا میشود", "این طرح اجرا می شود", "این طرح اجرا می\u200cشود"
+    assert match_words(joined) == match_words(spaced) == match_words(zwnj) == ["این", "طرح", "اجرا", "میشود"]
+    assert match_words("باشگاه های لیگ") == match_words("باشگاههای لیگ") == ["باشگاههای", "لیگ"]
+    assert match_words("بزرگ ترین طرح") == ["بزرگترین", "طرح"]
+    assert norm_hash("تمام مراحل به صورت الکترونیکی انجام می شود") == norm_hash(
+        "تمام مراحل به صورت الکترونیکی انجام میشود"
+    )
+
+
+# A release and an outlet's retelling of it: every sentence kept, but reworded (synonyms, a clause
+# moved), so few word 3-grams survive; and next month's release of the same template.
+INFLATION = (
+    "مرکز آمار ایران نرخ تورم نقطه به نقطه مهرماه را ۴۲ درصد اعلام کرد.\n"
+    "بر اساس این گزارش نرخ تورم ماهانه در این ماه به ۳ درصد رسید و نسبت به ماه قبل افزایش یافت.\n"
+    "تورم گروه خوراکی‌ها و آشامیدنی‌ها در مهرماه ۵۱ درصد و تورم گروه کالاهای غیرخوراکی ۳۸ درصد بوده است.\n"
+    "بیشترین افزایش قیمت در این ماه مربوط به گروه نان و غلات و لبنیات گزارش شده است."
+)
+REWORDED = (
+    "نرخ تورم نقطه به نقطه کشور در مهرماه به اعلام مرکز آمار ایران ۴۲ درصد بود.\n"
+    "طبق گزارش این مرکز تورم ماهانه در مهرماه ۳ درصد بوده که نسبت به ماه گذشته افزایش داشته است.\n"
+    "در مهرماه تورم گروه کالاهای غیرخوراکی ۳۸ درصد و تورم گروه خوراکی‌ها و آشامیدنی‌ها ۵۱ درصد بود.\n"
+    "گروه نان و غلات و لبنیات بیشترین افزایش قیمت را در این ماه داشته‌اند."
+)
+NEXT_MONTH = (
+    "مرکز آمار ایران نرخ تورم نقطه به نقطه آبان‌ماه را ۴۵ درصد اعلام کرد.\n"
+    "بر اساس این گزارش نرخ تورم ماهانه در این ماه به ۴ درصد رسید و نسبت به ماه قبل افزایش یافت.\n"
+    "تورم گروه خوراکی‌ها و آشامیدنی‌ها در آبان‌ماه ۵۴ درصد و تورم گروه کالاهای غیرخوراکی ۴۰ درصد بوده است.\n"
+    "بیشترین افزایش قیمت در این ماه مربوط به گروه نان و غلات و لبنیات گزارش شده است."
+)
+
+
+def test_a_reworded_copy_is_a_copy_by_its_aligned_sentences() -> None:
+    from crawler.syndication.decide import align, compare
+    from crawler.syndication.similarity import COPY_THRESHOLD, containment
+
+    a, b = fingerprint(INFLATION), fingerprint(REWORDED)
+    assert containment(a.shingles, b.shingles) < 0.5
+    alignment = align(a.sentences, b.sentences)
+    assert alignment.share >= COPY_THRESHOLD and alignment.agreeing >= 2 and not alignment.figures_changed
+    assert compare(a, b) >= COPY_THRESHOLD and is_copy(a, b)
+
+
+def test_another_release_of_the_template_is_not_a_copy() -> None:
+    """Its sentences match, but their figures differ: another month's release."""
+    from crawler.syndication.decide import align, compare
+    from crawler.syndication.similarity import COPY_THRESHOLD, containment
+
+    a, b = fingerprint(INFLATION), fingerprint(NEXT_MONTH)
+    assert containment(a.shingles, b.shingles) >= 0.5  # the template's phrases
+    alignment = align(a.sentences, b.sentences)
+    assert alignment.disagreeing >= 2 and alignment.figures_changed
+    assert compare(a, b) == alignment.share < COPY_THRESHOLD
+    assert not is_copy(a, b)
+
+
+def test_one_changed_figure_does_not_make_another_release() -> None:
+    from crawler.syndication.decide import align, compare
+
+    typo = INFLATION.replace("۳۸ درصد", "۳۹ درصد")  # a copy that got one figure wrong
+    a, b = fingerprint(INFLATION), fingerprint(typo)
+    assert align(a.sentences, b.sentences).disagreeing == 1
+    assert is_copy(a, b) and compare(a, b) < 1.0
+
+
+def test_bands_are_shingle_word_and_lead_bands() -> None:
+    from crawler.syndication.minhash import LEAD_BANDS, WORD_BANDS
+
+    fp = fingerprint(RELEASE)
+    assert len(fp.bands) == BANDS + WORD_BANDS + LEAD_BANDS
+    # A reworded copy keeps most of its words: it shares a word band when it shares no other.
+    a, b = fingerprint(INFLATION), fingerprint(REWORDED)
+    assert set(a.bands[BANDS : BANDS + WORD_BANDS]) & set(b.bands[BANDS : BANDS + WORD_BANDS])

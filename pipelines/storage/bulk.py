@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from crawler.syndication.minhash import BANDS, LEAD_BANDS
+from crawler.syndication.minhash import BANDS, LEAD_BANDS, WORD_BANDS
 from pipelines.storage.models import Document, MinhashBand, Release, utcnow
 
 
@@ -38,7 +38,7 @@ def random_rows(count: int, *, seed: int = 0, start: int = 0) -> Iterable[Signat
     """``count`` rows with random band hashes and distinct norm hashes (no two alike)."""
     rng = np.random.default_rng(seed)
     for n in range(start, start + count):
-        bands = rng.integers(-(2**63), 2**63 - 1, size=BANDS + LEAD_BANDS, dtype=np.int64)
+        bands = rng.integers(-(2**63), 2**63 - 1, size=BANDS + WORD_BANDS + LEAD_BANDS, dtype=np.int64)
         yield SignatureRow(
             canonical_url=f"https://synthetic.invalid/{n}",
             bands=[int(b) for b in bands],

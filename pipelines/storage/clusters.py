@@ -202,7 +202,7 @@ def find_matches(
     """The releases ``fp`` is a copy of, best first (score, then lowest release id).
 
     Exact stage: documents with the same norm_hash (score 1.0). Near stage: documents that
-    share a band, verified by containment; per release the best-hit members are tried first
+    share a band, verified by ``decide.compare``; per release the best-hit members are tried first
     and the release is settled by the first that passes.
     """
     by_release: dict[int, ReleaseMatch] = {}

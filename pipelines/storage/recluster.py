@@ -6,7 +6,8 @@ is recomputed from its stored body and credit phrases, ``minhash_bands`` and
 as the store applies one item at a time (``pipelines.storage.clusters.choose``):
 
 * edges: a copy placed by origin following → its origin (kept whatever the threshold: it is
-  not a text decision); equal norm_hash; a shared band verified by containment ≥ threshold;
+  not a text decision); equal norm_hash; a shared band verified by the copy decision
+  (``crawler.syndication.decide.compare``) ≥ threshold;
 * edges are joined strongest first (following, then by score, then by ids), except one that
   would put two origins in one release: origins stay the heads of their own releases.
 
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
-from crawler.syndication.decide import Fingerprint, fingerprint, score
+from crawler.syndication.decide import Fingerprint, compare, fingerprint
 from crawler.syndication.similarity import COPY_THRESHOLD
 from pipelines.storage.clusters import Fingerprints, followed, head_of, phrases_of, refresh_release
 from pipelines.storage.models import Document, MinhashBand, Release
@@ -129,7 +130,7 @@ def _edges(
             if (a, b) in checked:
                 continue
             checked.add((a, b))
-            similarity = score(prints[a].shingles, prints[b].shingles)
+            similarity = compare(prints[a], prints[b])
             if similarity >= threshold:
                 edges.add((1, -round(similarity, 4), a, b))
     return sorted(edges)
