@@ -14,6 +14,7 @@ import sys
 import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
@@ -42,14 +43,16 @@ def content_type(path: Path, data: bytes) -> str:
     return CONTENT_TYPES.get(path.suffix, "application/octet-stream")
 
 
-def free_port() -> int:
-    """A TCP port that can be bound on every site address right now."""
+def free_port(addresses: Iterable[str] | None = None) -> int:
+    """A TCP port that can be bound right now on every one of ``addresses`` (the fixture web's
+    site addresses unless given)."""
+    ips = list(SITE_IPS.values() if addresses is None else addresses)
     for _ in range(50):
         with socket.socket() as probe:
-            probe.bind((SITE_IPS["ict"], 0))
+            probe.bind((ips[0], 0))
             port = int(probe.getsockname()[1])
         try:
-            for ip in SITE_IPS.values():
+            for ip in ips:
                 with socket.socket() as s:
                     s.bind((ip, port))
         except OSError:
@@ -239,21 +242,23 @@ class _Server(ThreadingHTTPServer):
 
 
 class FixtureServer:
-    """Serves ``root`` on every site address at ``port``; use as a context manager."""
+    """Serves ``root/<site>/`` on each site's address at ``port`` (``sites``: site → address,
+    the fixture web's :data:`~fixtureweb.sites.SITE_IPS` unless given); a context manager."""
 
-    def __init__(self, root: Path, port: int) -> None:
+    def __init__(self, root: Path, port: int, sites: dict[str, str] | None = None) -> None:
         self.root = Path(root)
         self.port = port
+        self.sites = dict(SITE_IPS if sites is None else sites)
         self.requests = RequestLog()
         self._servers: list[_Server] = []
         self._threads: list[threading.Thread] = []
 
     def base_url(self, site: str) -> str:
-        return f"http://{SITE_IPS[site]}:{self.port}"
+        return f"http://{self.sites[site]}:{self.port}"
 
     def start(self) -> FixtureServer:
         try:
-            for site, ip in SITE_IPS.items():
+            for site, ip in self.sites.items():
                 handler = type(
                     f"Handler_{site}",
                     (_Handler,),
