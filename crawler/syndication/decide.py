@@ -10,7 +10,7 @@ boilerplate removed, hazm-normalised):
 
    * the containment of word 3-gram shingles, ``|A ∩ B| / min(|A|, |B|)``: containment, not
      Jaccard, so that a copy keeping only the first paragraphs of a long release is still a copy;
-   * the **aligned share** (:func:`align`): the share of the shorter text's words that sit in
+   * the **aligned share** (:func:`align`): the share of one text's words that sit in
      sentences matched, one by one, by a sentence of the other text holding at least
      ``SENTENCE_MATCH`` of their words, *with no figure changed*. Real outlets reword releases
      sentence by sentence (measured on real copy pairs, tests/fixtures/realtext/pairs/: a third
@@ -342,7 +342,8 @@ is an edit or a typo of a copy, two are another day's bulletin."""
 @dataclass(frozen=True)
 class Alignment:
     share: float
-    """Share of the shorter text's sentence words in matched sentences with figures that agree."""
+    """Share of one text's sentence words in matched sentences with figures that agree (the
+    larger of the two texts' shares)."""
     agreeing: int
     """Matched sentences with figures on both sides, the same."""
     disagreeing: int
@@ -354,11 +355,21 @@ class Alignment:
 
 
 def align(a: Sequence[Sentence], b: Sequence[Sentence]) -> Alignment:
-    """Match each sentence of the shorter text (in words) with the sentence of the other that
-    holds most of its distinct words, when that is at least ``SENTENCE_MATCH`` of them; order does
-    not matter (reordered paragraphs are still a copy)."""
-    if sum(x.size for x in a) > sum(x.size for x in b):
-        a, b = b, a
+    """Match each sentence of one text with the sentence of the other that holds most of its
+    distinct words, when that is at least ``SENTENCE_MATCH`` of them, both ways round: the share
+    is the larger of the two (a copy that adds its own framing is still mostly made of the
+    release's sentences, and a copy that cuts is mostly the release's), the figure counts are the
+    larger of the two. Order does not matter (reordered paragraphs are still a copy)."""
+    one, other = _align_into(a, b), _align_into(b, a)
+    return Alignment(
+        max(one.share, other.share),
+        max(one.agreeing, other.agreeing),
+        max(one.disagreeing, other.disagreeing),
+    )
+
+
+def _align_into(a: Sequence[Sentence], b: Sequence[Sentence]) -> Alignment:
+    """The share of ``a``'s sentence words in sentences matched by a sentence of ``b``."""
     total = sum(x.size for x in a)
     if total < MIN_ALIGNED_WORDS or not b:
         return Alignment(0.0, 0, 0)
