@@ -261,6 +261,18 @@ CASES: list[tuple[str, Expected, bool]] = [
     ("قالت وزارة الاتصالات في بيان إن المشروع بدأ.", [("ict", "وزارة الاتصالات")], False),
     ("قالت وزارة الصحة في بيان إن الإصابات تراجعت.", [("behdasht", "وزارة الصحة")], False),
     ("قال الوزير في مؤتمر صحفي إن المشروع بدأ.", [], False),
+    ("جاء ذلك في تصريحات نقلتها وكالة مهر للأنباء عن الوزير.", [("mehr", "وكالة مهر للأنباء")], False),
+    ("وفي سياق متصل، أفادت الوكالة ذاتها بوقوع انفجار شرق طهران.", [], False),
+    ("وأضاف: المشروع سيكتمل العام المقبل.", [], False),
+    ("اندلع حريق في مصنع قرب طهران، بحسب ما أفاد التلفزيون الرسمي الإيراني.", [], False),
+    ("Data from Cloudflare, an internet services company, showed that two providers were offline.",
+     [(None, "Cloudflare")], False),
+    ("\u201cSuch claims will bear no fruit,\u201d the Foreign Ministry added.",
+     [("mfa", "Foreign Ministry")], False),
+    ("According to Article 89 of the law of the Ministry of Economy, staff may not join parties, "
+     "the report added.", [], False),
+    ("A senior Iranian official stated to Reuters that there is no arrangement yet.",
+     [("reuters", "Reuters")], False),
     # --- spelling variants --------------------------------------------------------------------
     (f"به گزارش پایگاه اطلاع{ZWNJ}رسانی وزارت ارتباطات و فناوری اطلاعات، سامانه افتتاح شد.",
      [("ict", "وزارت ارتباطات و فناوری اطلاعات")], False),
@@ -450,6 +462,21 @@ def test_evaluation_on_the_credit_line_file(names: NameIndex, capsys: pytest.Cap
         print(f"\nattribution on tests/fixtures/attribution/credit_lines.tsv: {scores}")
     assert scores.precision >= 0.98
     assert scores.recall >= 0.95
+
+
+def test_real_credit_lines_dev_split_holds_its_scores(capsys: pytest.CaptureFixture[str]) -> None:
+    """tests/fixtures/realtext/credit_lines.tsv: the grammar is developed against the dev split, and
+    this keeps it from sliding back (the blind split is only scored, never asserted on here)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "attribute", "--split", "dev",
+         "--evaluate", "tests/fixtures/realtext/credit_lines.tsv"],
+        cwd=REPO, capture_output=True, text=True, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    row = next(line.split() for line in result.stdout.splitlines() if line.startswith("dev "))
+    precision, recall = float(row[5]), float(row[6])
+    with capsys.disabled():
+        print(f"\nreal credit lines, dev split: P {precision:.3f} R {recall:.3f}")
+    assert precision >= 0.98 and recall >= 0.85
 
 
 def test_score_counts_partial_and_wrong_chains() -> None:

@@ -12,19 +12,25 @@ from crawler.attribution.scanner import AR_HOP, DIRECT, QUOTED, WORD_START, Hop,
 _EN_FORWARD = re.compile(
     r"\b(?P<w>according\sto|(?:quoted|cited|carried|published)\sby|(?:as\s)?reported\sby|told"
     r"|(?:in\s(?:an?\s)?(?:exclusive\s|televised\s|phone\s)?)?(?:interview|talk|conversation)s?\swith"
-    r"|speaking\s(?:live\s)?(?:to|on|with)|talking\sto|in\s(?:remarks|comments)\sto)\s",
+    r"|speaking\s(?:live\s)?(?:to|on|with)|talking\sto|in\s(?:remarks|comments)\sto|(?:stated|said|spoke)\sto"
+    r"|quoted\sas\ssaying\sby|(?:an?|the)\s(?:new\s)?(?:report|survey|statement|study|poll)\s(?:by|from)"
+    r"|data\sfrom)\s",
     re.I,
 )
 _EN_QUOTING = re.compile(r"(?P<lead>,?\s)?\b(?:quoting|citing)\s", re.I)
 _EN_BACKWARD = re.compile(
     r"(?<=\S)\s(?:(?:has|have|had|also|first|earlier|previously|reportedly)\s){0,2}"
-    r"(?P<w>reported|reports|wrote|quoted|said|says|announced|stated|denied|confirmed|posted|claimed|told)\b"
+    r"(?P<w>reported|reports|wrote|quoted|said|says|say|announced|stated|denied|confirmed|posted|claimed|told"
+    r"|added|warned|noted|revealed|tweeted)\b"
     r"(?:\s(?:in|on)\s(?:a|an|its)\s(?:(?:press\s)?statement|release|report|website|post))?",
     re.I,
 )
 _EN_HOP = re.compile(r",?\s(?:quoting|citing|via)\s", re.I)
 _EN_GLUE = frozenset({"of", "and", "for", "&", "on"})
 _EN_DIRECT = frozenset({"reported", "reports", "wrote", "quoted", "posted"})
+_EN_WEAK = frozenset({"added", "warned", "noted", "revealed", "tweeted", "say"})
+"""Verbs that credit only the name right before them ("the Foreign Ministry added"), never one an
+apposition away ("…, the report added" names no one)."""
 _EN_AUX_TAIL = re.compile(r"(?:\s(?:has|have|had|also|first|earlier|previously|reportedly))+\s?$")
 _EN_ADVERBIAL = re.compile(
     r"(?:\s(?:in\s(?:a|an|its)\s(?:\w+\s)?(?:statement|report|post|message|release)|on\s[A-Z]\w+|late\son\s\w+"
@@ -51,7 +57,7 @@ _AR_FORWARD = re.compile(
 )
 _AR_VERB = re.compile(
     WORD_START + r"(?:و|ف)?(?:افادت|ذکرت|اوردت|نقلت|اعلنت|نشرت|قالت|اکدت|کشفت|بثت|نفت|فندت|اشارت|اضافت|حذرت"
-    r"|افاد|ذکر|نقل|اورد|اعلن|نشر|اکد|کشف|بث|نفی|فند|اشار|اضاف)\s(?=\S)"
+    r"|افاد|ذکر|نقل|اورد|اعلن|نشر|اکد|کشف|بث|نفی|فند|اشار|اضاف)(?:ته|تها|ه|ها)?\s(?=\S)"
 )
 _AR_QUOTING = re.compile(WORD_START + r"نقلا\sعن\s(?=\S)")
 _AR_DEFINITE = re.compile(r"(?:و|ب|ل)?ال|لل")
@@ -113,7 +119,8 @@ class ForeignFamilies(Scanner):
             else:
                 self.add(start, QUOTED, [Hop(name, start)])
         for m in _EN_BACKWARD.finditer(s):
-            for name in self.en_subjects(m.start()):
+            weak = m.group("w").lower() in _EN_WEAK
+            for name in self.en_subjects(m.start(), apposition=not weak):
                 rank = DIRECT if m.group("w").lower() in _EN_DIRECT else QUOTED
                 article = _ANY_ARTICLE.match(s, max(0, name.start - 4))
                 start = article.start() if article and article.end() == name.start else name.start
@@ -135,21 +142,21 @@ class ForeignFamilies(Scanner):
             if name is not None and name.hit:
                 self.add(m.start(), DIRECT, [Hop(name, m.start())])
 
-    def en_subjects(self, verb: int) -> list[Name]:
+    def en_subjects(self, verb: int, *, apposition: bool = True) -> list[Name]:
         """The organisation(s) that are the subject of an English reporting verb at ``verb``: the words
         just before it ("the semi-official Tasnim news agency reported"), an apposition away ("Nournews,
         the website close to …, first reported"), and one joined by "and" ("IRIB and the Mehr news agency
         reported")."""
         s = self.s
         name = self.en_before(verb)
-        if name is None:
+        if name is None and apposition:
             clause = max(s.rfind(c, 0, verb) for c in ";:\n(\"") + 1
             commas = [i for i in range(clause, verb) if s[i] == ","]
             if len(commas) >= 2 and len(s[commas[-1] + 1:verb].split()) <= 2:
                 head = max(clause, s.rfind(",", 0, commas[-2]) + 1)
                 name = self.en_before(commas[-2]) if s[head:commas[-2]].strip() else None
-            if name is None:
-                return []
+        if name is None:
+            return []
         found = [name]
         before = s[max(0, name.start - 40):name.start]
         joined = re.search(r"\sand\s(?:(?:the|a|[a-z][\w-]*)\s){0,3}$", before)

@@ -60,6 +60,8 @@ LATIN_CUES = frozenset({
     "centre", "bank", "council", "institute", "university", "website", "journal", "network",
     "broadcasting", "tribune", "herald", "gazette", "newspaper", "magazine", "service", "corporation",
     "guards", "corps", "army", "navy", "police", "judiciary", "parliament", "embassy", "mission", "committee",
+    "international", "group", "foundation", "association", "federation", "union", "watch", "court",
+    "observatory",
     "commission", "administration", "customs", "broadcaster", "channel", "outlet", "portal", "weekly",
     "observer", "monitor", "review", "online", "agencia", "agence", "agentur", "ajansı", "ajansi",
     "diario", "zeitung", "gazete", "televisión", "télévision",
@@ -102,6 +104,7 @@ PERSON_TITLES = _words("""
 مسئولان مسئولین دستیار جانشین امام شهید حضرت سفیر وزرای مدیران کارشناسان استاد
 mr mrs ms dr minister president spokesman spokeswoman spokesperson deputy head director mp mps lawmaker
 lawmakers official officials
+الوزیر المتحدث الرئیس نائب مساعد السفیر المدیر قائد المسوول مسوول
 """)
 NOT_A_SOURCE = _words("""
 این آن همین همان وی او ما خود یک برخی چند منابع منبع رسانه ایشان آنها آنان
@@ -109,7 +112,11 @@ NOT_A_SOURCE = _words("""
 دو سه چهار پنج شش هفت هشت ده چندین بنا کد شماره تاریخ زمان ساعت تیتر عنوان لینک
 هذا هذه ذلک تلک
 this that these those its their his her our sources source media officials reports tv state haber
+واضاف وقال وتابع واکد واوضح واشار واعتبر وذکر ولفت قال اضاف تابع
+dispatches agencies wires internet
 """)
+POINTER_WORDS = _words("ذاتها نفسها ذاته نفسه المذکورة المذکور")
+"""«الوکالة ذاتها» (the same agency): a pointer back, not a name."""
 
 MONTHS = _words(
     "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند "
@@ -121,6 +128,7 @@ PLACES = _words("""
 فارس خوزستان گیلان مازندران گلستان خراسان کردستان لرستان هرمزگان سیستان بلوچستان آذربایجان کهگیلویه
 استان شهر شهرستان کشور ایران منطقه پایتخت جهان دنیا خارج داخل
 قزاقستان روسیه چین عراق ترکیه افغانستان پاکستان هند آمریکا اروپا لندن پاریس مسکو پکن بغداد دوحه
+طهران ایران بیروت دمشق القاهرة
 """)
 LANGUAGES = _words("فارسی عربی انگلیسی ترکی کردی")
 AMBIGUOUS_WORDS = MONTHS | PLACES | LANGUAGES | _words("ایران صبح شرق جوان امید")
@@ -212,6 +220,10 @@ _GENERIC_MEDIA = frozenset(_generic_key(n) for n in (
     "state tv", "state television", "state media", "state news agency", "official news agency",
     "staatsfernsehen", "staatsmedien", "staatliche medien", "haber kaynağı", "devlet televizyonu",
     "التلفزيون الرسمي", "التلفزيون الحكومي", "الاعلام الرسمي", "وسائل الاعلام الرسمية",
+    "التلفزيون الرسمي الايراني", "التلفزيون الايراني", "التلفزيون الحكومي الايراني",
+    "fernsehens", "fernsehen", "staatlichen fernsehens", "staatsfernsehens",
+    "iranian state television", "iranian state tv", "iranian state media", "state-run television",
+    "state-run media", "state-run tv", "the semiofficial news agency",
     "تلویزیون دولتی", "رسانه های دولتی", "رسانه دولتی", "رسانه های رسمی", "خبرگزاری رسمی",
 ))
 

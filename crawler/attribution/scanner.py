@@ -30,6 +30,11 @@ WORD_START = r"(?<![^\s«\"(\[])"  # a word starts here
 _QUOTED_NAME = re.compile(r"[«\"](?P<name>[^«»\"\n]{1,60}?)[»\"]")
 _ABBREV = re.compile(r"\s?\((?P<inner>[^()\n]{1,40})\)")
 _SPACE_DIGIT = re.compile(r"\s?\d")
+_APPOSITION = re.compile(
+    r"\s?[,–—-]\s(?:an?|the|two|three|several)\s(?:[\w-]+\s){0,4}?"
+    r"(?:company|firm|firms|agency|agencies|group|website|newspaper|daily|broadcaster|channel|outlet"
+    r"|organi[sz]ation|institute|monitor|observatory|watchdog|think\stank|news\ssite)\b"
+)
 _EN_FILLER = re.compile(
     r"(?:(?:a|an|the)\s)?(?:(?:press\s)?statements?|reports?|website|(?:press\s)?release|data|figures|post"
     r"|statistics|announcement)\s(?:published\s|issued\s|released\s)?(?:by|from|of|on)\s",
@@ -280,7 +285,7 @@ class Scanner:
             return False
         first = words[0].lower()
         if first in lx.NOT_A_SOURCE or first in lx.PERSON_TITLES or first in lx.STOP_WORDS or \
-                tuple(words[:2]) in lx.TITLE_PHRASES:
+                tuple(words[:2]) in lx.TITLE_PHRASES or any(w in lx.POINTER_WORDS for w in words):
             return False
         if any(w.isdigit() for w in words) and (first.isdigit() or any(w in lx.MONTHS for w in words)):
             return False
@@ -330,6 +335,14 @@ class Scanner:
         return sep in ("-", "|") and 1 <= len(words) <= 2 and words[0] not in lx.GIVEN_NAMES and \
             self.accept(name, strict=True) and not any(w in lx.PLACES for w in words)
 
+    def apposed(self, name: Name) -> bool:
+        """A Latin name followed by an apposition that says what it is: "Cloudflare, an internet
+        services company,", "Kentinc and Netblocks – two connectivity tracking firms –"."""
+        found = _APPOSITION.match(self.s, name.end)
+        return found is not None and len(name.words) <= 4 and name.words[0][:1].isupper() and \
+            name.words[0].lower() not in lx.NOT_A_SOURCE and \
+            not any(w.lower() in lx.PERSON_TITLES for w in name.words)
+
     def accept_any(self, name: Name) -> bool:
         """A name after a Persian connector: a Latin one («به نقل از ZDNet») needs a boundary, not a cue."""
         if re.match(r"[A-Za-z]", self.s[name.start:name.start + 1]):
@@ -341,7 +354,7 @@ class Scanner:
     def en_accept(self, name: Name | None) -> bool:
         if name is None:
             return False
-        if name.hit:
+        if name.hit or self.apposed(name):
             return True
         words = name.words
         if not words or words[0].lower() in lx.NOT_A_SOURCE or \
