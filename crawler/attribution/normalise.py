@@ -24,6 +24,9 @@ _TABLE.update({ord(c): "\n" for c in "\r\u2028\u2029\u0085\v\f"})
 # Tatweel, harakat and the other Arabic marks, bidi controls, BOM: gone.
 _TABLE.update({cp: _DROP for cp in [0x0640, *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE)]})
 _TABLE.update({cp: _DROP for cp in [0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]})
+# Emoji and pictographs that open a line («🔻ارتش آمریکا می‌گوید», «🖋به گزارش»): a space, not part of a word.
+_TABLE.update({cp: " " for cp in [*range(0x2600, 0x27C0), *range(0x2B00, 0x2C00), *range(0x1F000, 0x1FB00)]})
+_TABLE.update({cp: _DROP for cp in [0xFE0E, 0xFE0F]})
 
 # Only the runs that change: single spaces and newlines between words are left alone.
 _RUN = re.compile("[ \n\x00]{2,}|\x00|\\A[ \n]|[ \n]\\Z|(?<=\\() | (?=[،؛:;,.!?؟)])")

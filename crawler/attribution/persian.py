@@ -28,7 +28,7 @@ _SOURCE_LINE = re.compile(
     r"(?:^|(?<=\n))منبع\s(?!(?:عکس|تصویر|خبر|این|آگاه|مطلع)(?!\w))(?=[^\n]{1,40}(?:\n|$))"
 )
 _WROTE = re.compile(
-    r"(?<!\S)(?:نوشت|نوشته(?:\sاست)?|(?:می\s?)نویسد|گزارش\s(?:داد|داده|کرد|کرده|می\s?دهد)|(?:می\s?)گوید"
+    r"(?<!\S)(?:نوشت|نوشته(?:\sاست)?|(?:می\s?)نویسد|گزارش\s(?:داد|داده(?:\s?است)?|کرد|کرده|می\s?دهد)|(?:می\s?)گوید"
     r"|(?P<strong>اعلام\s(?:کرد|کرده|کردند|می\s?کند)|خبر\s(?:داد|داده)|مدعی\sشد|(?<!به\s)گفته(?:\sاست)?|فاش\sکرد"
     r"|منتشر\sکرد|هشدار\s(?:داد|داده)|ادعا\sکرد|ادعا\sکرده|آمده\sاست))(?!\w)"
 )
@@ -218,6 +218,8 @@ class PersianFamilies(Scanner):
             head = s[line:m.start()]
             at_start = len(head) <= 40 and not re.search(r"[.!?؟]\s", head)
             hit = self.index.resolve(mid)
+            if hit is None and mid.split()[0].lower() in lx.NOT_A_SOURCE:
+                continue  # «TEHRAN (Dispatches) –»: Kayhan's wires, no one in particular
             latin = re.fullmatch(r"[A-Z][A-Za-z0-9&. ]{1,30}", mid) is not None
             if hit is None and not (latin and (mid.isupper() or at_start)) and \
                     not (at_start and head.strip() and len(mid.split()) <= 2):
@@ -268,9 +270,12 @@ class PersianFamilies(Scanner):
                 continue
             if m.group("strong") and not (name.hit or self.headed(name) or self.cued(name)):
                 continue
-            if m.group("strong") and not led and s[m.end():m.end() + 1] != ":" and not self.press(name):
+            opening = not lx.WORD.findall(s[:q])
+            if m.group("strong") and not led and s[m.end():m.end() + 1] != ":" and not self.press(name) \
+                    and not opening:
                 continue  # «X اعلام کرد:» credits X; «X اعلام کرده است که …» inside a story reports it,
-                # unless X is a known source or the press («روزنامه تلگراف … هشدار داده است»)
+                # unless X is a known source, the press («روزنامه تلگراف … هشدار داده است») or the
+                # subject the text opens with («یونیسف در گزارشی جدید اعلام کرد …»: its lead)
             colon = m.end() + 1 if s[m.end():m.end() + 1] == ":" else m.end()
             hops[0] = Hop(name, q, colon if len(hops) == 1 else None)
             self.add(q, DIRECT, hops)

@@ -30,6 +30,7 @@ WORD_START = r"(?<![^\s«\"(\[])"  # a word starts here
 _QUOTED_NAME = re.compile(r"[«\"](?P<name>[^«»\"\n]{1,60}?)[»\"]")
 _ABBREV = re.compile(r"\s?\((?P<inner>[^()\n]{1,40})\)")
 _SPACE_DIGIT = re.compile(r"\s?\d")
+_LATIN_START = re.compile(r"[A-Za-z]")
 _APPOSITION = re.compile(
     r"\s?[,–—-]\s(?:an?|the|two|three|several)\s(?:[\w-]+\s){0,4}?"
     r"(?:company|firm|firms|agency|agencies|group|website|newspaper|daily|broadcaster|channel|outlet"
@@ -287,6 +288,8 @@ class Scanner:
         if first in lx.NOT_A_SOURCE or first in lx.PERSON_TITLES or first in lx.STOP_WORDS or \
                 tuple(words[:2]) in lx.TITLE_PHRASES or any(w in lx.POINTER_WORDS for w in words):
             return False
+        if all(w in lx.HEAD_WORDS for w in words) and not name.prefixed and not _LATIN_START.match(words[0]):
+            return False  # «به گزارش خبرگزاری به نقل از …»: a head word alone names no one
         if any(w.isdigit() for w in words) and (first.isdigit() or any(w in lx.MONTHS for w in words)):
             return False
         if all(w in lx.AMBIGUOUS_WORDS for w in words):
