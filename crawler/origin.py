@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from crawler.syndication.similarity import COPY_THRESHOLD, containment, shingles
+from crawler.syndication.decide import compare, fingerprint
+from crawler.syndication.similarity import COPY_THRESHOLD
 from crawler.text.persian import words
 
 QUERY_WORDS = 4
@@ -81,12 +82,17 @@ class Match:
     similarity: float
 
 
-def best_match(copy_text: str, candidates: Sequence[str], threshold: float = COPY_THRESHOLD) -> Match | None:
-    """The candidate most similar to the copy, when it reaches the copy threshold."""
-    copy_shingles = shingles(copy_text)
+def best_match(
+    copy_text: str, candidates: Sequence[str], threshold: float = COPY_THRESHOLD, phrases: Iterable[str] = ()
+) -> Match | None:
+    """The candidate most similar to the copy, when it reaches the copy threshold: the copy
+    decision's own similarity (``crawler.syndication.decide.compare``, on the texts without their
+    credit lines; ``phrases`` are the copy's), so a copy placed here and one placed by the store
+    are scored alike."""
+    copy = fingerprint(copy_text, phrases)
     best: Match | None = None
     for index, text in enumerate(candidates):
-        score = containment(copy_shingles, shingles(text))
+        score = compare(copy, fingerprint(text))
         if score >= threshold and (best is None or score > best.similarity):
             best = Match(index, round(score, 4))
     return best

@@ -93,7 +93,9 @@ class OriginFollower:
             for page in pages
             if page is not None and plausible_date(item.published_at, page.published_at, self.window_days)
         ]
-        match = best_match(item.body, [c.body for c in candidates], self.threshold)
+        match = best_match(
+            item.body, [c.body for c in candidates], self.threshold, [a.phrase for a in item.attributions]
+        )
         if match is None:
             return "not_found"
         item.origin = candidates[match.index]
