@@ -84,8 +84,8 @@ class Fingerprints:
 
     def stored(self, body_hashes: Mapping[int, str]) -> dict[int, Fingerprint]:
         """Fingerprints of stored documents by id → ``body_hash``, without loading the documents:
-        a body is read only for those whose packed shingles this process does not remember (all of
-        them in one query)."""
+        a body is read only for those whose packed shingles or match text this process does not
+        remember (all of them in one query)."""
         missing = [doc_id for doc_id in body_hashes if doc_id not in self.cache]
         if missing:
             phrases = phrases_of(self.session, missing)
@@ -93,7 +93,7 @@ class Fingerprints:
                 doc_id: Fingerprint.stored(body_hashes[doc_id], phrases[doc_id], self._body_loader(doc_id))
                 for doc_id in missing
             }
-            unknown = [doc_id for doc_id, fp in made.items() if not fp.packed_remembered]
+            unknown = [doc_id for doc_id, fp in made.items() if not fp.remembered]
             if unknown:
                 rows = self.session.execute(
                     select(Document.id, Document.body).where(Document.id.in_(unknown))
