@@ -270,18 +270,35 @@ def measure(
     """Pairwise precision, recall and F1 of the stored releases against the labelled stories,
     and the hard negatives that landed in one release (of one ``split`` only, when given). A page
     that was not stored is an error."""
-    from sqlalchemy import select
-
     from pipelines.storage.db import make_engine, make_sessionmaker
-    from pipelines.storage.label_scores import score_clusters
-    from pipelines.storage.models import Document
 
     engine = make_engine(database_url)
     try:
         with make_sessionmaker(engine)() as session:
-            release_of = dict(session.execute(select(Document.url, Document.release_id)).all())
+            release_of = _releases(session)
     finally:
         engine.dispose()
+    return _score(release_of, base, docs, pairs, split)
+
+
+def _releases(session: Any) -> dict[str, int]:
+    """Stored URL → release id."""
+    from sqlalchemy import select
+
+    from pipelines.storage.models import Document
+
+    return dict(session.execute(select(Document.url, Document.release_id)).tuples().all())
+
+
+def _score(
+    release_of: dict[str, int],
+    base: str,
+    docs: dict[str, RealDocument],
+    pairs: Sequence[Pair],
+    split: str | None,
+) -> tuple[float | None, float | None, float | None, tuple[Pair, ...]]:
+    from pipelines.storage.label_scores import score_clusters
+
     by_id = {d.id: release_of.get(f"{base}{d.path}") for d in docs.values()}
     missing = sorted(i for i, r in by_id.items() if r is None)
     if missing:
@@ -294,26 +311,47 @@ def measure(
     return score.precision, score.recall, score.f1, merged
 
 
-def curve(database_url: str, base: str, docs: dict[str, RealDocument], pairs: Sequence[Pair],
-          sweep: Sequence[float] = SWEEP, split: str | None = None) -> list[CurvePoint]:  # fmt: skip
-    """Regroup the store at each threshold and measure it; leaves it grouped at the configured one."""
+def curves(
+    database_url: str,
+    base: str,
+    docs: dict[str, RealDocument],
+    pairs: Sequence[Pair],
+    sweep: Sequence[float] = SWEEP,
+    splits: Sequence[str | None] = (None,),
+) -> dict[str | None, list[CurvePoint]]:
+    """Regroup the store at each threshold and measure every split; leaves it grouped at the
+    configured threshold."""
     from crawler.syndication.similarity import COPY_THRESHOLD
     from pipelines.storage.db import make_engine, make_sessionmaker
     from pipelines.storage.recluster import recluster
 
-    points = []
+    points: dict[str | None, list[CurvePoint]] = {split: [] for split in splits}
     engine = make_engine(database_url)
     sessions = make_sessionmaker(engine)
     try:
         for threshold in sweep:
             with sessions.begin() as session:
                 recluster(session, threshold=threshold)
-            points.append(CurvePoint(threshold, *measure(database_url, base, docs, pairs, split)))
+                release_of = _releases(session)
+            for split in splits:
+                points[split].append(CurvePoint(threshold, *_score(release_of, base, docs, pairs, split)))
         with sessions.begin() as session:
             recluster(session, threshold=COPY_THRESHOLD)
     finally:
         engine.dispose()
     return points
+
+
+def curve(
+    database_url: str,
+    base: str,
+    docs: dict[str, RealDocument],
+    pairs: Sequence[Pair],
+    sweep: Sequence[float] = SWEEP,
+    split: str | None = None,
+) -> list[CurvePoint]:
+    """:func:`curves` of one split."""
+    return curves(database_url, base, docs, pairs, sweep, (split,))[split]
 
 
 def format_curve(points: Sequence[CurvePoint], chosen: float) -> str:
@@ -356,7 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(result.stderr[-3000:], file=sys.stderr)
             return 1
         stored = {split: measure(database_url, base, docs, pairs, split) for split in SPLITS}
-        curves = {split: curve(database_url, base, docs, pairs, split=split) for split in SPLITS}
+        by_split = curves(database_url, base, docs, pairs, splits=SPLITS)
     copies = sum(p.label == "copy" for p in pairs)
     print(f"{len(docs)} real documents, {copies} copy pairs, {len(pairs) - copies} hard negatives")
     for split in SPLITS:
@@ -365,8 +403,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"\n{split or 'all'}: as stored by the crawl, P {precision or 0:.3f} R {recall or 0:.3f} "
             f"F1 {f1 or 0:.3f}, {len(merged)} hard negatives merged"
         )
-        print(format_curve(curves[split], COPY_THRESHOLD))
-        for p in curves[split]:
+        print(format_curve(by_split[split], COPY_THRESHOLD))
+        for p in by_split[split]:
             if p.negatives_merged:
                 print(
                     f"at {p.threshold:.2f} merged: " + "; ".join(f"{x.a}+{x.b}" for x in p.negatives_merged)

@@ -7,6 +7,7 @@ organisation), not a list of credit lines: the families in ``grammar`` combine t
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 
 def _words(text: str) -> frozenset[str]:
@@ -80,6 +81,13 @@ def head_kind(first: str, second: str = "") -> tuple[bool, str | None]:
             if w in _HEADS:
                 return True, _HEADS[w]
     return False, None
+
+
+def head_of(words: Sequence[str]) -> tuple[bool, str | None]:
+    """:func:`head_kind` of a name's first one or two words."""
+    if not words:
+        return False, None
+    return head_kind(words[0], words[1] if len(words) > 1 else "")
 
 
 # Words that end a name: verbs, adverbs of time, prepositions starting a new clause, Arabic «أن/في».

@@ -270,7 +270,7 @@ class PersianFamilies(Scanner):
                 continue
             if m.group("strong") and not (name.hit or self.headed(name) or self.cued(name)):
                 continue
-            opening = not lx.WORD.findall(s[:q])
+            opening = lx.WORD.search(s, 0, q) is None
             if m.group("strong") and not led and s[m.end():m.end() + 1] != ":" and not self.press(name) \
                     and not opening:
                 continue  # «X اعلام کرد:» credits X; «X اعلام کرده است که …» inside a story reports it,
@@ -282,13 +282,7 @@ class PersianFamilies(Scanner):
 
     def press(self, name: Name) -> bool:
         """A known source, or a name headed as a newspaper or a news agency."""
-        words = name.words
-        if name.hit is not None:
-            return True
-        if not words:
-            return False
-        kind = lx.head_kind(words[0], words[1] if len(words) > 1 else "")[1]
-        return kind in ("agency", "newspaper")
+        return name.hit is not None or lx.head_of(name.words)[1] in ("agency", "newspaper")
 
     def subject(self, q: int, verb: int) -> Name | None:
         """The organisation that is the subject of a reporting verb at ``verb``: the clause's first

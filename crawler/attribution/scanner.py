@@ -95,7 +95,7 @@ def guess_kind(name: str) -> str | None:
     words = lx.WORD.findall(normalise(name).text)
     if not words:
         return None
-    found, kind = lx.head_kind(words[0], words[1] if len(words) > 1 else "")
+    found, kind = lx.head_of(words)
     if found:
         return kind
     if re.match(r"[A-Za-z]", words[0]):
@@ -294,7 +294,7 @@ class Scanner:
             return False
         if all(w in lx.AMBIGUOUS_WORDS for w in words):
             return False
-        headed = name.prefixed or lx.head_kind(words[0], words[1] if len(words) > 1 else "")[0] or \
+        headed = name.prefixed or lx.head_of(words)[0] or \
             first.removeprefix("ال") in lx.ARABIC_CUES or first in lx.ARABIC_CUES
         if not headed and len(words) > MAX_BARE_WORDS:
             return False
@@ -371,7 +371,7 @@ class Scanner:
     # --- hops ---------------------------------------------------------------------------------
     def headed(self, name: Name) -> bool:
         words = name.words
-        return name.prefixed or bool(words and lx.head_kind(words[0], words[1] if len(words) > 1 else "")[0])
+        return name.prefixed or lx.head_of(words)[0]
 
     def hops(self, first: Name | None, phrase_start: int, end: int) -> list[Hop]:
         """The first name and every source it is credited to in turn: «X به نقل از Y از Z»."""
