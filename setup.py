@@ -1,4 +1,5 @@
-"""The egg `scrapyd-deploy` uploads to scrapyd: the crawler and its pipelines, with the data they read.
+"""The egg `scrapyd-deploy` uploads to scrapyd: every layer of Manba (ARCHITECTURE.md) and the data
+they read.
 
 Name, version, Python requirement and the ``scrapy`` settings entry point (which scrapyd's runner
 reads) come from pyproject.toml. scrapyd runs the project from the egg
@@ -8,10 +9,12 @@ package data and read through importlib.resources, never beside ``__file__``.
 
 from setuptools import find_packages, setup
 
+LAYERS = ("commands", "crawler", "pipelines", "storage", "migrations", "core")
+
 setup(
-    packages=find_packages(include=["crawler", "crawler.*", "pipelines", "pipelines.*"]),
+    packages=find_packages(include=[f"{top}{sub}" for top in LAYERS for sub in ("", ".*")]),
     package_data={
-        "crawler": ["sources.toml"],
-        "pipelines.migrations": ["README", "script.py.mako", "versions/*.py"],
+        "core": ["sources.toml"],
+        "migrations": ["README", "script.py.mako", "versions/*.py"],
     },
 )

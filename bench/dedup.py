@@ -7,7 +7,7 @@ Per backend: one fresh store (a SQLite file in a temporary directory, or a tempo
 database dropped at the end). The fixture web's Persian pages not in the probe are stored first
 for real (``check_and_insert``, committed); synthetic signatures (``random_rows``) then grow the
 store to each size in turn. At each size every probe item goes through
-``pipelines.storage.write.check_and_insert`` in its own transaction, which is rolled back, so every
+``storage.write.check_and_insert`` in its own transaction, which is rolled back, so every
 size measures the same work on a store of exactly that size. Timed: the call, from BEGIN to the
 last flush (the rollback and the commit a crawl would do are outside the window). The loading
 runs in a child process, so this process's peak RSS is that of the probe side only.
@@ -45,14 +45,14 @@ from sqlalchemy.engine import make_url
 from bench import save_result
 from bench.load import load_postgres, load_sqlite
 from bench.probe import ProbeSet, probe_set
-from crawler.items import ArticleItem
-from crawler.syndication.decide import fingerprint
-from pipelines.storage.bulk import random_rows
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.migrate import head_revision, upgrade_to_head
-from pipelines.storage.models import Document, Release
-from pipelines.storage.testing import temporary_postgres_database
-from pipelines.storage.write import check_and_insert
+from core.items import ArticleItem
+from core.syndication.decide import fingerprint
+from storage.bulk import random_rows
+from storage.db import make_engine, make_sessionmaker
+from storage.migrate import head_revision, upgrade_to_head
+from storage.models import Document, Release
+from storage.testing import temporary_postgres_database
+from storage.write import check_and_insert
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 WARMUP = 10

@@ -57,9 +57,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
 from fixtureweb import build, free_port
-from pipelines.storage.db import make_engine
-from pipelines.storage.migrate import upgrade_to_head
-from pipelines.storage.testing import postgres_schema_url, temporary_postgres_database, url_string
+from storage.db import make_engine
+from storage.migrate import upgrade_to_head
+from storage.testing import postgres_schema_url, temporary_postgres_database, url_string
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"

@@ -15,7 +15,7 @@ gives every page's paragraphs, exactly the text its template writes into the art
 template's related-news boxes, share bars and footers not).
 
 **Score.** Token-level F1 of the extracted body against the truth: both split into words in match
-form (:func:`crawler.text.persian.words`: Persian letters and digits unified, punctuation
+form (:func:`core.text.persian.words`: Persian letters and digits unified, punctuation
 dropped), compared as multisets; per page, then averaged. Nothing extracted scores 0.
 
 **Speed.** Each extractor runs over the same pages held in memory, after five untimed warm-up
@@ -89,7 +89,7 @@ def sample(web: Path, docs: int) -> list[Page]:
 
 
 def token_f1(extracted: str | None, truth: str) -> float:
-    from crawler.text.persian import words
+    from core.text.persian import words
 
     got, want = Counter(words(extracted or "")), Counter(words(truth))
     common = sum((got & want).values())

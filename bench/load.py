@@ -1,6 +1,6 @@
 """Fast bulk loading of synthetic signatures into a bench store.
 
-:func:`pipelines.storage.bulk.bulk_load_signatures` goes through SQLAlchemy (about 2,000
+:func:`storage.bulk.bulk_load_signatures` goes through SQLAlchemy (about 2,000
 documents a second here): fine for tests, too slow for a million documents × 40 band rows.
 This module writes such rows straight through the driver, with explicit ids taken after the
 current maximum: on PostgreSQL the same rows (``random_rows``: one ``own`` document per release,
@@ -25,9 +25,9 @@ import numpy as np
 import psycopg
 from sqlalchemy.engine import URL
 
-from crawler.syndication.minhash import BANDS, LEAD_BANDS, WORD_BANDS
-from pipelines.storage.bulk import SignatureRow
-from pipelines.storage.write import body_hash
+from core.syndication.minhash import BANDS, LEAD_BANDS, WORD_BANDS
+from storage.bulk import SignatureRow
+from storage.write import body_hash
 
 PER_DOCUMENT = BANDS + WORD_BANDS + LEAD_BANDS
 # One binary COPY tuple: field count, then (length, value) per field, all big-endian.
@@ -65,7 +65,7 @@ def _band_arrays(chunk: list[SignatureRow], first_doc: int) -> tuple[np.ndarray,
 
 
 def _sqlite_time(value: datetime) -> str:
-    # What pipelines.storage.models.UTCDateTime stores on SQLite: naive UTC, microseconds.
+    # What storage.models.UTCDateTime stores on SQLite: naive UTC, microseconds.
     return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 

@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 
 from scrapy.http import HtmlResponse
 
-from crawler.attribution import NameIndex
-from crawler.items import ArticleItem
+from core.attribution import NameIndex
+from core.items import ArticleItem
+from core.registry import load_registry
 from crawler.pages import page_class
-from crawler.registry import load_registry
 from fixtureweb import FixtureWeb, build
 from fixtureweb.sites import SITES, file_for
 from fixtureweb.templates import fanavaran_rendered

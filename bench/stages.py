@@ -7,11 +7,11 @@ spent in, without the reactor, the network or the profiler's distortion of a liv
 labelled Persian page of a fixture web of ``--size`` articles (the JavaScript outlet as a browser
 leaves it), newest first as a crawl meets them, goes through:
 
-* ``extract`` — :func:`crawler.spiders.base.page_response` and the site's page object ``to_item()``;
+* ``extract`` — :func:`crawler.fetch.page_response` and the site's page object ``to_item()``;
 * ``validate`` — the validation pipeline's checks and control-character stripping;
 * ``normalise`` — :func:`pipelines.normalise.normalise_item` (hazm, line memo as in a crawl);
 * ``attribution`` — :func:`pipelines.attribution.attribute_item`;
-* ``match text`` — :func:`crawler.syndication.decide.prepare`, what the crawler hands the writer;
+* ``match text`` — :func:`core.syndication.decide.prepare`, what the crawler hands the writer;
 * ``store`` — :func:`pipelines.store.write_item` into a fresh SQLite store (one transaction per
   page: fingerprint, candidates, containment, rows, release), what the writer process does.
 
@@ -71,21 +71,21 @@ def run(size: int, workdir: Path, profile: int) -> dict[str, Any]:
     from scrapy.http import HtmlResponse
 
     from bench.probe import saved_page
-    from crawler.attribution import NameIndex
+    from core.attribution import NameIndex
+    from core.registry import load_registry
+    from core.syndication.decide import prepare, remember
+    from core.text.persian import warm_up
+    from crawler.fetch import page_response
     from crawler.pages import page_class
-    from crawler.registry import load_registry
-    from crawler.spiders.base import page_response
-    from crawler.syndication.decide import prepare, remember
-    from crawler.text.persian import warm_up
     from fixtureweb import build
     from fixtureweb.sites import SITES
     from pipelines.attribution import attribute_item
     from pipelines.normalise import normalise_item
-    from pipelines.storage.db import make_engine, make_sessionmaker
-    from pipelines.storage.migrate import upgrade_to_head
-    from pipelines.storage.write import sync_sources
     from pipelines.store import role_for, write_item
     from pipelines.validate import drop_reason, strip_control_fields
+    from storage.db import make_engine, make_sessionmaker
+    from storage.migrate import upgrade_to_head
+    from storage.write import sync_sources
 
     web = build(workdir / "web", port=8765, size=size)
     registry = load_registry(web.registry_path)

@@ -51,7 +51,7 @@ from scrapy.contracts import Contract
 from scrapy.exceptions import UsageError
 from scrapy.http import Response
 
-from crawler.registry import load_registry
+from core.registry import load_registry
 
 DEFAULT_FIXTURES_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 FIXTURE_REGISTRY = "sources.toml"

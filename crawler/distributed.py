@@ -4,7 +4,7 @@ Off unless ``MANBA_REDIS_URL`` is set (environment variable or ``-s``). Then :cl
 (in ``ADDONS``) switches the crawl to scrapy-redis's scheduler, so every worker pushes the requests its
 callbacks yield into one Redis queue and pops its next request from it. The store needs nothing
 extra: PostgreSQL's band index and advisory locks already keep documents and releases consistent
-across processes (``pipelines/storage/clusters.py``).
+across processes (``storage/clusters.py``).
 
 **Jobs.** Workers share a crawl *job*. The first worker of a spider creates a job id in Redis under a
 lease that every worker renews each second; workers started while it lives join it; the last worker
@@ -34,7 +34,7 @@ Settings (``MANBA_REDIS_*``):
 Keys (``P`` = prefix, ``S`` = spider name, ``J`` = job id): ``P:S:job`` (current job id),
 ``P:S:workers`` (hash: worker → ``job|busy-or-idle|server time ms``), ``P:S:J:requests`` (scrapy-redis
 FIFO queue; ``SCHEDULER_QUEUE_CLASS`` changes it), ``P:S:J:seen:<period>`` (fingerprint sets),
-``P:S:J:pages:…`` (the fetch-once page cache, ``crawler/pagecache.py``).
+``P:S:J:pages:…`` (the fetch-once page cache, ``crawler/middlewares/pagecache.py``).
 
 Stats: ``manba/redis/job_created`` (1 for the worker that created the job, else 0),
 ``scheduler/enqueued/redis``, ``scheduler/dequeued/redis``, ``dupefilter/filtered``,

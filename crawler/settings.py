@@ -7,7 +7,7 @@ import os
 BOT_NAME = "manba"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-COMMANDS_MODULE = "crawler.commands"
+COMMANDS_MODULE = "commands"
 
 USER_AGENT = "Manba/0.1 (Persian news provenance research crawler)"
 
@@ -36,7 +36,7 @@ DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2
 # An article that still fails after its retries is a counted drop (manba/drop/http_500 …), a listing
-# page a counted source failure (crawler.checks): neither is a crawler error.
+# page a counted source failure (core.checks): neither is a crawler error.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 REDIRECT_MAX_TIMES = 10
 URLLENGTH_LIMIT = 2083
@@ -78,25 +78,25 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 
-# Incremental crawling (pipelines.incremental): known articles are skipped until a re-check is
+# Incremental crawling (crawler.middlewares.incremental): known articles are skipped until a re-check is
 # due (150: after robots.txt has had its say), due re-checks join the start of a crawl, and
 # listing pages, feeds and sitemaps are fetched conditionally.
 DOWNLOADER_MIDDLEWARES = {
     # Links found in pages never reach private, loopback or link-local addresses (90: before
     # robots.txt is even asked for).
-    "crawler.netguard.NetGuardMiddleware": 90,
-    "pipelines.incremental.IncrementalMiddleware": 150,
+    "crawler.middlewares.netguard.NetGuardMiddleware": 90,
+    "crawler.middlewares.incremental.IncrementalMiddleware": 150,
     # Each article page is downloaded once per crawl, by whichever request or worker asks first;
     # 540: after robots.txt and the incremental skip, before retry/redirect/decompression (so the
-    # cached response is the final one). Why, in crawler/pagecache.py.
-    "crawler.pagecache.PageCacheMiddleware": 540,
+    # cached response is the final one). Why, in crawler/middlewares/pagecache.py.
+    "crawler.middlewares.pagecache.PageCacheMiddleware": 540,
     # A 503/429 with Retry-After is retried that long later (at most MANBA_RETRY_AFTER_MAX
     # seconds, else not retried); 560: its process_response runs just before RetryMiddleware's (550).
-    "crawler.retryafter.RetryAfterMiddleware": 560,
+    "crawler.middlewares.retryafter.RetryAfterMiddleware": 560,
 }
 
 SPIDER_MIDDLEWARES = {
-    "pipelines.incremental.RecheckMiddleware": 50,
+    "crawler.middlewares.incremental.RecheckMiddleware": 50,
 }
 
 # Distributed crawling when MANBA_REDIS_URL is set: a shared Redis frontier (crawler/distributed.py).
@@ -105,9 +105,9 @@ ADDONS = {
 }
 
 # Progress of a crawl in the log: counts per stage every MANBA_PROGRESS_INTERVAL seconds, a table
-# at the end (crawler/progress.py).
+# at the end (crawler/extensions/progress.py).
 EXTENSIONS = {
-    "crawler.progress.ProgressLog": 500,
+    "crawler.extensions.progress.ProgressLog": 500,
 }
 
 # `scrapy check` runs every callback on the saved pages in tests/fixtures/, offline (crawler/contracts.py).

@@ -15,5 +15,6 @@ CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 16
 DOWNLOAD_TIMEOUT = 20
 RETRY_TIMES = 1
-# The fixture web lives on 127.0.0.x: links between its sites are loopback links (crawler.netguard).
+# The fixture web lives on 127.0.0.x: its links between sites are loopback links
+# (crawler.middlewares.netguard).
 MANBA_ALLOW_LOOPBACK = True

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 from scrapy.http import TextResponse
 
-from crawler.items import ArticleItem
+from core.items import ArticleItem
+from core.registry import Registry, load_registry
 from crawler.pages import PAGES, page_class
-from crawler.registry import Registry, load_registry
 
 
 def extract(response: TextResponse, site: str | None = None, registry: Registry | None = None) -> ArticleItem:

@@ -270,7 +270,7 @@ def measure(
     """Pairwise precision, recall and F1 of the stored releases against the labelled stories,
     and the hard negatives that landed in one release (of one ``split`` only, when given). A page
     that was not stored is an error."""
-    from pipelines.storage.db import make_engine, make_sessionmaker
+    from storage.db import make_engine, make_sessionmaker
 
     engine = make_engine(database_url)
     try:
@@ -285,7 +285,7 @@ def _releases(session: Any) -> dict[str, int]:
     """Stored URL → release id."""
     from sqlalchemy import select
 
-    from pipelines.storage.models import Document
+    from storage.models import Document
 
     return dict(session.execute(select(Document.url, Document.release_id)).tuples().all())
 
@@ -297,7 +297,7 @@ def _score(
     pairs: Sequence[Pair],
     split: str | None,
 ) -> tuple[float | None, float | None, float | None, tuple[Pair, ...]]:
-    from pipelines.storage.label_scores import score_clusters
+    from storage.label_scores import score_clusters
 
     by_id = {d.id: release_of.get(f"{base}{d.path}") for d in docs.values()}
     missing = sorted(i for i, r in by_id.items() if r is None)
@@ -321,9 +321,9 @@ def curves(
 ) -> dict[str | None, list[CurvePoint]]:
     """Regroup the store at each threshold and measure every split; leaves it grouped at the
     configured threshold."""
-    from crawler.syndication.similarity import COPY_THRESHOLD
-    from pipelines.storage.db import make_engine, make_sessionmaker
-    from pipelines.storage.recluster import recluster
+    from core.syndication.similarity import COPY_THRESHOLD
+    from storage.db import make_engine, make_sessionmaker
+    from storage.recluster import recluster
 
     points: dict[str | None, list[CurvePoint]] = {split: [] for split in splits}
     engine = make_engine(database_url)
@@ -374,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--serve", action="store_true", help="only serve the pages until interrupted")
     args = parser.parse_args(argv)
-    from crawler.syndication.similarity import COPY_THRESHOLD
+    from core.syndication.similarity import COPY_THRESHOLD
 
     docs, pairs = load(args.pairs)
     with tempfile.TemporaryDirectory(prefix="manba-realpages-") as tmp, served(docs, Path(tmp)) as base:
@@ -385,7 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     input()
             except (KeyboardInterrupt, EOFError):
                 return 0
-        from pipelines.storage.migrate import upgrade_to_head
+        from storage.migrate import upgrade_to_head
 
         database_url = f"sqlite:///{Path(tmp) / 'manba.sqlite3'}"
         upgrade_to_head(database_url)

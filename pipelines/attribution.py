@@ -8,10 +8,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from crawler.attribution import NameIndex, find_attributions
-from crawler.items import ArticleItem
-from crawler.registry import Registry, load_registry
-from pipelines.config import sources_file
+from core.attribution import NameIndex, find_attributions
+from core.items import ArticleItem
+from core.registry import Registry, load_registry
+from crawler.config import sources_file
 
 ISSUER_KINDS = frozenset({"ministry", "government"})
 

@@ -7,8 +7,8 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.items import ArticleItem
-from crawler.text.persian import normalise, warm_up
+from core.items import ArticleItem
+from core.text.persian import normalise, warm_up
 
 
 def normalise_item(item: ArticleItem) -> ArticleItem:

@@ -3,7 +3,7 @@
 For a copy whose chain ends at a registry source with an ``origin`` entry, search the
 origin site (or scan its listing pages), fetch a bounded number of candidates near
 the copy's date, and keep the one whose text contains the copy's
-(``crawler.origin.best_match``). The copy leaves this stage with ``origin`` set, or
+(``core.origin.best_match``). The copy leaves this stage with ``origin`` set, or
 with a counted reason in ``origin_status`` (``manba/origin/<status>``).
 
 Fetches go through Scrapy's downloader (robots.txt, per-domain politeness, retries,
@@ -26,20 +26,20 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.misc import load_object
 from sqlalchemy import Engine
 
-from crawler.attribution import NameIndex
-from crawler.items import ArticleItem
-from crawler.origin import best_match, plausible_date, search_queries, search_url
+from core.attribution import NameIndex
+from core.items import ArticleItem
+from core.origin import best_match, plausible_date, search_queries, search_url
+from core.registry import Registry, Source, load_registry
+from core.syndication.similarity import COPY_THRESHOLD
+from core.text.urls import canonical_url
+from crawler.config import database_url, sources_file
+from crawler.fetch import NotAPage, page_response, render_meta
 from crawler.pages import listing_class, page_class
-from crawler.registry import Registry, Source, load_registry
-from crawler.spiders.base import NotAPage, page_response, render_meta
-from crawler.syndication.similarity import COPY_THRESHOLD
-from crawler.text.urls import canonical_url
 from pipelines.attribution import attribute_item
-from pipelines.config import database_url, sources_file
 from pipelines.normalise import normalise_item
-from pipelines.storage.crawlstate import linked_to_origin
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.outage import log_wait, through_outage_async
+from storage.crawlstate import linked_to_origin
+from storage.db import make_engine, make_sessionmaker
+from storage.outage import log_wait, through_outage_async
 
 Fetch = Callable[[scrapy.Request], Awaitable[Response]]
 

@@ -35,24 +35,24 @@ from twisted.internet.defer import Deferred, DeferredList
 from twisted.internet.protocol import ProcessProtocol
 from twisted.python.failure import Failure
 
-from crawler.attribution import NameIndex
-from crawler.checks import CheckLimits, evaluate, source_stat
-from crawler.items import ArticleItem
-from crawler.recrawl import RecrawlPolicy
-from crawler.registry import Registry, load_registry
-from crawler.syndication.decide import prepare, remember
-from crawler.text.persian import warm_up
-from pipelines.config import check_limits, database_url, recrawl_policy, sources_file
-from pipelines.storage.crawlstate import record_poll
-from pipelines.storage.credited import relink
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.migrate import upgrade_engine
-from pipelines.storage.models import utcnow
-from pipelines.storage.outage import DEFAULT_MAX_WAIT, log_wait, through_outage
-from pipelines.storage.retry import in_transaction
-from pipelines.storage.runs import finish_run, seen_history, start_run
-from pipelines.storage.write import StoreResult, store_document, sync_sources
+from core.attribution import NameIndex
+from core.checks import CheckLimits, evaluate, source_stat
+from core.items import ArticleItem
+from core.recrawl import RecrawlPolicy
+from core.registry import Registry, load_registry
+from core.syndication.decide import prepare, remember
+from core.text.persian import warm_up
+from crawler.config import check_limits, database_url, recrawl_policy, sources_file
 from pipelines.validate import strip_nul_fields
+from storage.crawlstate import record_poll
+from storage.credited import relink
+from storage.db import make_engine, make_sessionmaker
+from storage.migrate import upgrade_engine
+from storage.models import utcnow
+from storage.outage import DEFAULT_MAX_WAIT, log_wait, through_outage
+from storage.retry import in_transaction
+from storage.runs import finish_run, seen_history, start_run
+from storage.write import StoreResult, store_document, sync_sources
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -81,7 +81,7 @@ def write_item(
     max_wait: float = DEFAULT_MAX_WAIT,
 ) -> StoreResult:
     """Store one item in one transaction, run again after a deadlock, and waited out while the
-    database is unreachable (``pipelines.storage.outage``: at most ``max_wait`` seconds; the
+    database is unreachable (``storage.outage``: at most ``max_wait`` seconds; the
     transaction is whole, so running it again neither loses nor doubles a row): the whole write
     path, the same in the crawler, a writer thread and a writer process."""
     return through_outage(
@@ -282,17 +282,17 @@ async def _result(future: Future[T]) -> T:
 
 class StorePipeline:
     """Settings: ``MANBA_STORE_ENABLED`` (default on), ``MANBA_DATABASE_URL``,
-    ``MANBA_SOURCES_FILE``; ``MANBA_CHECK_*`` and ``MANBA_POLL_*`` (see ``pipelines.config``).
+    ``MANBA_SOURCES_FILE``; ``MANBA_CHECK_*`` and ``MANBA_POLL_*`` (see ``crawler.config``).
 
     It also keeps the crawl run: a ``crawl_runs`` row from open to close, and at close the
-    run's stats, the close-time checks it failed (``crawler.checks``; their messages also go to
+    run's stats, the close-time checks it failed (``core.checks``; their messages also go to
     the stat ``manba/checks/failed``, which ``scrapy crawlall`` turns into its exit status) and
-    the next poll of every source the run crawled (``crawler.recrawl``).
+    the next poll of every source the run crawled (``core.recrawl``).
 
     Stats: ``manba/store/created|updated|unchanged`` (the item itself;
     an origin stored with it is not counted), ``manba/store/linked`` (copies stored in
     their origin's release) and ``manba/store/retried`` (transactions run again after a
-    deadlock or serialization failure, see ``pipelines.storage.retry``).
+    deadlock or serialization failure, see ``storage.retry``).
 
     Writers, during a crawl: ``MANBA_STORE_WRITERS`` (default 1) writer processes, or threads of
     the crawler with ``MANBA_STORE_PROCESSES = False``. Each item is written by

@@ -10,12 +10,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from crawler.text.controls import strip_controls
+from core.text.controls import strip_controls
 
 DEFAULT_MIN_BODY_CHARS = 40
 TEXT_FIELDS = ("title", "body", "author")
 """Fields shown to readers: besides NUL, bidi and other control characters are removed
-(``crawler/text/controls.py``); spiders remove them from pages, this catches the ones written as
+(``core/text/controls.py``); spiders remove them from pages, this catches the ones written as
 entities (``&rlm;``) and items built elsewhere."""
 
 

@@ -14,18 +14,18 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.registry import load_registry
+from core.registry import load_registry
 from fixtureweb import FixtureServer, FixtureWeb, build, free_port
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.migrate import upgrade_to_head
-from pipelines.storage.testing import (
+from storage.db import make_engine, make_sessionmaker
+from storage.migrate import upgrade_to_head
+from storage.testing import (
     postgres_available,
     postgres_schema_url,
     temporary_postgres_database,
     url_string,
     write_registry,
 )
-from pipelines.storage.write import sync_sources
+from storage.write import sync_sources
 
 REPO = Path(__file__).resolve().parents[1]
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.attribution import Attribution, Chain, NameIndex, find_attributions
-from crawler.attribution.evaluate import evaluate, score
-from crawler.registry import _source, load_registry
+from core.attribution import Attribution, Chain, NameIndex, find_attributions
+from core.attribution.evaluate import evaluate, score
+from core.registry import _source, load_registry
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "attribution"
@@ -26,7 +26,7 @@ Expected = list[tuple[str | None, str]]
 @pytest.fixture(scope="module")
 def names() -> NameIndex:
     """The shipped registry plus two outlets (93z «تجهیزات جانبی», digiato) from the fixture file."""
-    registry = load_registry(REPO / "crawler" / "sources.toml")
+    registry = load_registry(REPO / "core" / "sources.toml")
     extra = tomllib.loads((FIXTURES / "extra_sources.toml").read_text(encoding="utf-8"))
     for key, entry in extra["sources"].items():
         registry.sources[key] = _source(key, entry)
@@ -502,7 +502,7 @@ def _run_attribute(*args: str, stdin: bytes | None = None,
 @pytest.fixture(scope="module")
 def test_registry_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("registry") / "sources.toml"
-    shipped = (REPO / "crawler" / "sources.toml").read_text(encoding="utf-8")
+    shipped = (REPO / "core" / "sources.toml").read_text(encoding="utf-8")
     path.write_text(shipped + "\n" + (FIXTURES / "extra_sources.toml").read_text(encoding="utf-8"),
                     encoding="utf-8")
     return path
@@ -562,7 +562,7 @@ LABELLED = (
 
 
 def test_labelled_files_are_read_with_a_header_or_as_text_and_labels(tmp_path: Path) -> None:
-    from crawler.attribution.evaluate import read_labelled
+    from core.attribution.evaluate import read_labelled
 
     path = tmp_path / "lines.tsv"
     path.write_text(LABELLED, encoding="utf-8")
@@ -582,7 +582,7 @@ def test_labelled_files_are_read_with_a_header_or_as_text_and_labels(tmp_path: P
 
 
 def test_may_labels_are_not_wrong_and_not_needed(names: NameIndex) -> None:
-    from crawler.attribution.evaluate import compare
+    from core.attribution.evaluate import compare
 
     chain = find_attributions("به گزارش ایسنا، متن.\nمنبع: ایرنا", names)
     assert [a.source for a in chain.attributions] == ["isna", "irna"]

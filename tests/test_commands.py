@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from crawler.attribution.model import Attribution
-from crawler.registry import load_registry
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.migrate import upgrade_to_head
-from pipelines.storage.runs import finish_run, start_run
-from pipelines.storage.testing import article, write_registry
-from pipelines.storage.write import store_document, sync_sources
+from core.attribution.model import Attribution
+from core.registry import load_registry
+from storage.db import make_engine, make_sessionmaker
+from storage.migrate import upgrade_to_head
+from storage.runs import finish_run, start_run
+from storage.testing import article, write_registry
+from storage.write import store_document, sync_sources
 
 REPO = Path(__file__).resolve().parents[1]
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))

@@ -257,7 +257,7 @@ def test_releases_match_the_labelled_groups(crawl: Crawl, fixture_web: FixtureWe
 
     Foreign-language retellings share no text with their release and origin following does not
     find them either, so the target is met on the Persian pages; all pages are printed too."""
-    from pipelines.storage.label_scores import score_clusters
+    from storage.label_scores import score_clusters
 
     release_of = {d["url"]: line["release_id"] for line in crawl.lines for d in line["documents"]}
     articles = fixture_web.labels["articles"]

@@ -1,6 +1,6 @@
 """Names the registry does not know: listed for the operator, then linked once the registry knows them.
 
-Unit level on both stores (``pipelines.storage.credited``), and the user's path: a crawl of the fixture
+Unit level on both stores (``storage.credited``), and the user's path: a crawl of the fixture
 web, ``scrapy sources --unknown``, a name added to the registry, and the next crawl or
 ``scrapy recluster`` linking the stored credits without fetching a page again.
 """
@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.attribution import Attribution, NameIndex
-from crawler.registry import load_registry
-from pipelines.storage.credited import relink, unknown_names
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.models import Document, DocumentAttribution, Release, Source
-from pipelines.storage.testing import REGISTRY_TOML, article
-from pipelines.storage.write import store_document, sync_sources
+from core.attribution import Attribution, NameIndex
+from core.registry import load_registry
+from storage.credited import relink, unknown_names
+from storage.db import make_engine, make_sessionmaker
+from storage.models import Document, DocumentAttribution, Release, Source
+from storage.testing import REGISTRY_TOML, article
+from storage.write import store_document, sync_sources
 from tests.conftest import ServeWeb, run_scrapy, scrapy_env
 
 KAYHAN = """

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler.text.dates import parse_published
+from core.text.dates import parse_published
 
 TEHRAN = timezone(timedelta(hours=3, minutes=30))
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from scrapy.contracts import ContractsManager
 
+from core.registry import load_registry
+from crawler.extensions.progress import StageCounts, progress_line, summary_table
 from crawler.pages import LISTINGS, PAGES
-from crawler.progress import StageCounts, progress_line, summary_table
-from crawler.registry import load_registry
 from crawler.spiders.sources import SourcesSpider
 from crawler.spiders.urls import UrlsSpider
 from fixtureweb import FixtureWeb, free_port
@@ -332,7 +332,7 @@ def test_progress_is_logged_during_and_after_a_crawl(fixture_web: FixtureWeb, tm
                         env=env, timeout=300)
     assert result.returncode == 0, result.stderr[-5000:]
     log = result.stderr
-    lines = re.findall(r"\[crawler\.progress\] INFO: (progress .*)", log)
+    lines = re.findall(r"\[crawler\.extensions\.progress\] INFO: (progress .*)", log)
     assert lines, log[-5000:]
     assert all(re.fullmatch(
         r"progress \d+:\d\d:\d\d \| pages \d+ \(\d+/min\) \| articles requested \d+, known \d+, extracted \d+"
@@ -340,7 +340,7 @@ def test_progress_is_logged_during_and_after_a_crawl(fixture_web: FixtureWeb, tm
         r" \| stored \d+ new, \d+ updated, \d+ unchanged \(\d+/min\) \| errors \d+", line) for line in lines)
     assert len(lines) <= (time.monotonic() - started) / 0.2 + 1
 
-    table = log.split("[crawler.progress] INFO: crawl summary: spider sources, finished, ", 1)[1]
+    table = log.split("[crawler.extensions.progress] INFO: crawl summary: spider sources, finished, ", 1)[1]
     table = table.split("\n20", 1)[0]  # up to the next log record
     rows = dict(re.findall(r"^ {2,4}(\S[^\n]*?)\s{2,}(\d+)", table, flags=re.M))
     stats = {k: int(v) for k, v in rows.items()}

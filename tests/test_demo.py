@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 
 from fixtureweb import free_port
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.models import Document, DocumentAttribution, MinhashBand, Release
-from pipelines.storage.testing import postgres_schema_url, url_string
+from storage.db import make_engine, make_sessionmaker
+from storage.models import Document, DocumentAttribution, MinhashBand, Release
+from storage.testing import postgres_schema_url, url_string
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.crawl

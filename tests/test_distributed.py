@@ -1,4 +1,5 @@
-"""Distributed crawling (crawler/distributed.py) and the fetch-once page cache (crawler/pagecache.py).
+"""Distributed crawling (crawler/distributed.py) and the fetch-once page cache
+(crawler/middlewares/pagecache.py).
 
 Unit level: the shared, expiring dupefilter; crawl jobs; the Redis scheduler's request round trip;
 the page cache in one process and across two workers. Crawl level: a browser-rendered page through
@@ -31,15 +32,15 @@ from scrapy_playwright.page import PageMethod
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
+from core.registry import Source, load_registry
 from crawler.distributed import ExpiringDupeFilter, Heartbeat, RedisJob, RedisScheduler, job_for
-from crawler.pagecache import FLAG, OWNER, MemoryPages, PageCacheMiddleware, RedisPages, page_key
-from crawler.registry import Source, load_registry
+from crawler.fetch import render_meta
+from crawler.middlewares.pagecache import FLAG, OWNER, MemoryPages, PageCacheMiddleware, RedisPages, page_key
 from crawler.settings import DOWNLOAD_HANDLERS, PLAYWRIGHT_LAUNCH_OPTIONS
-from crawler.spiders.base import render_meta
 from fixtureweb.sites import SITE_IPS
-from pipelines.storage.db import make_engine
-from pipelines.storage.label_scores import score_clusters
-from pipelines.storage.testing import postgres_schema_url, url_string
+from storage.db import make_engine
+from storage.label_scores import score_clusters
+from storage.testing import postgres_schema_url, url_string
 from tests.conftest import REPO, SCRAPY, ServeWeb, scrapy_env
 
 REDIS_ENV = "MANBA_TEST_REDIS_URL"
@@ -349,7 +350,7 @@ async def test_a_rendered_page_is_fetched_once_and_replayed_rendered(served_web:
     crawler = get_crawler(RenderTwiceSpider, {
         "DOWNLOAD_HANDLERS": DOWNLOAD_HANDLERS,
         "PLAYWRIGHT_LAUNCH_OPTIONS": PLAYWRIGHT_LAUNCH_OPTIONS,
-        "DOWNLOADER_MIDDLEWARES": {"crawler.pagecache.PageCacheMiddleware": 540},
+        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.pagecache.PageCacheMiddleware": 540},
         "ROBOTSTXT_OBEY": False,
     })
     await crawler.crawl_async(url=label["url"], source=load_registry(web.registry_path).get("fanavaran"))

@@ -13,19 +13,19 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.attribution.model import Attribution
-from crawler.commands.export import write_csv, write_jsonl
-from crawler.items import ArticleItem
-from crawler.registry import load_registry
-from pipelines.storage import export
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.export import CSV_FIELDS, iter_document_rows, iter_releases
-from pipelines.storage.migrate import upgrade_to_head
-from pipelines.storage.testing import (
+from commands.export import write_csv, write_jsonl
+from core.attribution.model import Attribution
+from core.items import ArticleItem
+from core.registry import load_registry
+from storage import export
+from storage.db import make_engine, make_sessionmaker
+from storage.export import CSV_FIELDS, iter_document_rows, iter_releases
+from storage.migrate import upgrade_to_head
+from storage.testing import (
     article,
     write_registry,
 )
-from pipelines.storage.write import store_document, sync_sources
+from storage.write import store_document, sync_sources
 
 ROLES = {"origin", "copy", "own"}
 LINE_KEYS = {"release_id", "title", "source", "origin", "documents"}

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.models import CrawlRun, Document, DocumentAttribution, MinhashBand, Release
-from pipelines.storage.testing import postgres_schema_url, url_string
+from storage.db import make_engine, make_sessionmaker
+from storage.models import CrawlRun, Document, DocumentAttribution, MinhashBand, Release
+from storage.testing import postgres_schema_url, url_string
 from tests.conftest import REPO, SCRAPY, ServeWeb, run_scrapy, scrapy_env
 
 pytestmark = pytest.mark.crawl

@@ -14,9 +14,9 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from crawler.attribution import Chain, NameIndex, find_attributions
-from crawler.attribution.evaluate import score
-from crawler.registry import load_registry
+from core.attribution import Chain, NameIndex, find_attributions
+from core.attribution.evaluate import score
+from core.registry import load_registry
 from fixtureweb import FixtureWeb
 from fixtureweb.credits import NAME_ONLY_SOURCES, ORIGIN_SHAPE, SHAPES
 from fixtureweb.sites import file_for

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from crawler.syndication.similarity import similarity
+from core.syndication.similarity import similarity
 from fixtureweb import FixtureWeb, build
 from fixtureweb.corpus import ARABIC_DIGITS, PR_OFFICE, ZWNJ
 from fixtureweb.generate import EDIT_ORDER, INLINE_BOILERPLATE

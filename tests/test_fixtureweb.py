@@ -18,9 +18,9 @@ from urllib.parse import quote, urlsplit
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.items import ArticleItem
+from core.items import ArticleItem
+from core.registry import load_registry
 from crawler.pages import page_class
-from crawler.registry import load_registry
 from fixtureweb import SITE_IPS, FixtureServer, FixtureWeb, build, free_port
 from fixtureweb.sites import SITES, file_for
 from fixtureweb.templates import fanavaran_rendered

@@ -33,12 +33,12 @@ from twisted.internet.error import ConnectionLost
 from twisted.python.failure import Failure
 from twisted.web._newclient import ParseError, ResponseNeverReceived
 
-from crawler.retryafter import RetryAfterMiddleware, retry_after_seconds
-from crawler.spiders.base import NotAPage, fetch_failure_reason, language_code, page_response, same_site
+from core.text.charset import body_problem, decode, detect_encoding
+from core.text.controls import BIDI_CONTROLS, strip_controls
+from core.text.urls import canonical_url
+from crawler.fetch import NotAPage, fetch_failure_reason, language_code, page_response, same_site
+from crawler.middlewares.retryafter import RetryAfterMiddleware, retry_after_seconds
 from crawler.spiders.urls import UrlsSpider
-from crawler.text.charset import body_problem, decode, detect_encoding
-from crawler.text.controls import BIDI_CONTROLS, strip_controls
-from crawler.text.urls import canonical_url
 from fixtureweb.hostile import (
     ARTICLE_PATTERN,
     CASES,

@@ -17,8 +17,8 @@ from sqlalchemy import func, select, update
 
 from fixtureweb import FixtureServer, FixtureWeb
 from fixtureweb.sites import file_for
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.models import Document, DocumentVersion, Release
+from storage.db import make_engine, make_sessionmaker
+from storage.models import Document, DocumentVersion, Release
 from tests.conftest import ServeWeb, run_scrapy, scrapy_env
 
 pytestmark = pytest.mark.crawl

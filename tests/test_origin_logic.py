@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler.origin import best_match, plausible_date, search_queries, search_url
-from crawler.syndication.similarity import COPY_THRESHOLD, containment, is_copy, shingles, similarity
-from crawler.text.persian import match_form, normalise, words
+from core.origin import best_match, plausible_date, search_queries, search_url
+from core.syndication.similarity import COPY_THRESHOLD, containment, is_copy, shingles, similarity
+from core.text.persian import match_form, normalise, words
 
 TEHRAN = timezone(timedelta(hours=3, minutes=30))
 RELEASE = (

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.models import Document
-from pipelines.storage.testing import postgres_schema_url, url_string
+from storage.db import make_engine, make_sessionmaker
+from storage.models import Document
+from storage.testing import postgres_schema_url, url_string
 from tests.conftest import REPO, SCRAPY, ServeWeb, scrapy_env
 
 pytestmark = pytest.mark.crawl
@@ -105,7 +105,7 @@ def test_only_unreachable_databases_are_waited_for() -> None:
 
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from pipelines.storage.outage import is_outage
+    from storage.outage import is_outage
 
     missing_table = OperationalError("SELECT 1", {}, sqlite3.OperationalError("no such table: documents"))
     unopenable = OperationalError("SELECT 1", {}, sqlite3.OperationalError("unable to open database file"))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.items import ArticleItem
+from core.items import ArticleItem
 from crawler.pages import ListingPage, listing_class, page_class
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ict"

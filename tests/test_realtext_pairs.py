@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.syndication.similarity import COPY_THRESHOLD
+from core.syndication.similarity import COPY_THRESHOLD
 from fixtureweb import realpages
-from pipelines.storage.migrate import upgrade_to_head
+from storage.migrate import upgrade_to_head
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from crawler.registry import RegistryError, load_registry
+from core.registry import RegistryError, load_registry
 
 
 def test_shipped_registry_knows_the_real_sources() -> None:
-    registry = load_registry(Path("crawler/sources.toml"))
+    registry = load_registry(Path("core/sources.toml"))
     for key in ["ict", "cra", "msrt", "mcls", "irna", "isna", "mehr", "fars", "tasnim", "ilna", "yjc",
                 "iribnews", "itna", "ictna"]:
         assert registry.get(key).names
@@ -28,7 +28,7 @@ def test_shipped_registry_knows_the_real_sources() -> None:
     ],
 )
 def test_hosts_resolve_to_sources(url: str, key: str | None) -> None:
-    source = load_registry(Path("crawler/sources.toml")).for_url(url)
+    source = load_registry(Path("core/sources.toml")).for_url(url)
     assert (source.key if source else None) == key
 
 

@@ -18,20 +18,20 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.attribution.model import Attribution
-from crawler.commands.export import write_csv
-from crawler.commands.report import day
-from crawler.items import ArticleItem
-from crawler.registry import load_registry
-from crawler.report_html import duration, render
+from commands.export import write_csv
+from commands.report import day
+from commands.report_html import duration, render
+from core.attribution.model import Attribution
+from core.items import ArticleItem
+from core.registry import load_registry
 from fixtureweb import FixtureWeb
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.export import CSV_FIELDS
-from pipelines.storage.migrate import upgrade_to_head
-from pipelines.storage.report import TEHRAN as TEHRAN_ZONE
-from pipelines.storage.report import Outlet, Report, UnknownSource, build_report
-from pipelines.storage.testing import TEHRAN, article, story, write_registry
-from pipelines.storage.write import store_document, sync_sources
+from storage.db import make_engine, make_sessionmaker
+from storage.export import CSV_FIELDS
+from storage.migrate import upgrade_to_head
+from storage.report import TEHRAN as TEHRAN_ZONE
+from storage.report import Outlet, Report, UnknownSource, build_report
+from storage.testing import TEHRAN, article, story, write_registry
+from storage.write import store_document, sync_sources
 from tests.conftest import REPO, run_scrapy, scrapy_env
 
 ICT = Attribution(name="وزارت ارتباطات", source="ict", kind="ministry", phrase="به نقل از وزارت ارتباطات")

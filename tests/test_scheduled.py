@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from crawler.checks import CheckLimits, evaluate
-from crawler.recrawl import RecrawlPolicy, next_interval, recheck_due
+from core.checks import CheckLimits, evaluate
+from core.recrawl import RecrawlPolicy, next_interval, recheck_due
 from fixtureweb import FixtureWeb, free_port
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.models import CrawlRun, SourcePoll
+from storage.db import make_engine, make_sessionmaker
+from storage.models import CrawlRun, SourcePoll
 from tests.conftest import run_scrapy, scrapy_env
 
 BROKEN_IP = "127.0.0.12"

@@ -35,9 +35,9 @@ from sqlalchemy import inspect, select
 import crawler.settings
 import crawler.settings_fixture
 from fixtureweb import FixtureWeb
-from pipelines.storage.db import make_engine
-from pipelines.storage.migrate import head_revision
-from pipelines.storage.models import Document
+from storage.db import make_engine
+from storage.migrate import head_revision
+from storage.models import Document
 from tests.conftest import REPO
 
 pytestmark = [pytest.mark.crawl, pytest.mark.browser]
@@ -201,8 +201,8 @@ def test_the_egg_reads_its_own_registry_and_migrations(scrapyd: Scrapyd) -> None
     code = f"""
 import json, sys
 sys.path.append({str(egg)!r})
-from crawler.registry import load_registry
-from pipelines.storage.migrate import head_revision
+from core.registry import load_registry
+from storage.migrate import head_revision
 registry = load_registry()
 print(json.dumps({{"path": str(registry.path), "sources": list(registry.sources), "head": head_revision()}}))
 """
@@ -212,7 +212,7 @@ print(json.dumps({{"path": str(registry.path), "sources": list(registry.sources)
     )
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
-    assert found["path"] == str(egg / "crawler" / "sources.toml")
+    assert found["path"] == str(egg / "core" / "sources.toml")
     assert {"ict", "isna"} <= set(found["sources"])
     assert found["head"] == head_revision()
 

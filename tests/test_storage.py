@@ -14,18 +14,18 @@ from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.registry import load_registry
-from pipelines.storage import write
-from pipelines.storage.db import make_engine, make_sessionmaker, normalise_url, sqlite_path
-from pipelines.storage.migrate import check_ready, current_revision, head_revision, upgrade_to_head
-from pipelines.storage.models import CrawlRun, Document, Release, Source
-from pipelines.storage.runs import finish_run, start_run
-from pipelines.storage.testing import (
+from core.registry import load_registry
+from storage import write
+from storage.db import make_engine, make_sessionmaker, normalise_url, sqlite_path
+from storage.migrate import check_ready, current_revision, head_revision, upgrade_to_head
+from storage.models import CrawlRun, Document, Release, Source
+from storage.runs import finish_run, start_run
+from storage.testing import (
     TEHRAN,
     article,
     write_registry,
 )
-from pipelines.storage.write import StoreResult, store_document, sync_sources
+from storage.write import StoreResult, store_document, sync_sources
 
 REPO = Path(__file__).resolve().parents[1]
 ALEMBIC = str(Path(sys.executable).with_name("alembic"))
@@ -88,7 +88,7 @@ def test_upgrade_to_head_creates_the_schema_and_is_repeatable(database_url: str)
 
 def test_concurrent_upgrades_of_a_fresh_store(database_url: str) -> None:
     """Several crawler processes opening the same new store at once."""
-    code = "import sys; from pipelines.storage.migrate import upgrade_to_head; upgrade_to_head(sys.argv[1])"
+    code = "import sys; from storage.migrate import upgrade_to_head; upgrade_to_head(sys.argv[1])"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     processes = [
         subprocess.Popen(
@@ -123,7 +123,7 @@ def test_alembic_command_line_upgrade_and_check(database_url: str) -> None:
 
 
 def test_check_ready_refuses_missing_and_empty_stores(tmp_path: Path) -> None:
-    from pipelines.storage.db import StoreNotReady
+    from storage.db import StoreNotReady
 
     missing = make_engine(f"sqlite:///{tmp_path / 'nope' / 'x.sqlite3'}", create_dir=False)
     with pytest.raises(StoreNotReady, match="no store"):

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.storage.label_scores import (
+from storage.label_scores import (
     chains_equal,
     count_matches,
     normalise_name,

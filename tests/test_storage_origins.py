@@ -9,18 +9,18 @@ from alembic import command
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.attribution.model import Attribution
-from crawler.items import ArticleItem
-from pipelines.storage import write
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.export import iter_releases
-from pipelines.storage.migrate import alembic_config, upgrade_engine
-from pipelines.storage.models import Document, DocumentAttribution, Release, Source
-from pipelines.storage.summary import compare_labels
-from pipelines.storage.testing import (
+from core.attribution.model import Attribution
+from core.items import ArticleItem
+from storage import write
+from storage.db import make_engine, make_sessionmaker
+from storage.export import iter_releases
+from storage.migrate import alembic_config, upgrade_engine
+from storage.models import Document, DocumentAttribution, Release, Source
+from storage.summary import compare_labels
+from storage.testing import (
     article,
 )
-from pipelines.storage.write import StoreResult, store_document, stored_chain
+from storage.write import StoreResult, store_document, stored_chain
 
 ICT = Attribution(name="وزارت ارتباطات", source="ict", kind="ministry", phrase="به نقل از وزارت ارتباطات")
 ISNA = Attribution(name="ایسنا", source="isna", kind="agency", phrase="به گزارش ایسنا")

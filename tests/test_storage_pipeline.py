@@ -16,12 +16,12 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from pipelines.config import database_url as configured_database_url
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.models import CrawlRun, Document, Release
-from pipelines.storage.testing import article, write_registry
+from crawler.config import database_url as configured_database_url
 from pipelines.store import StorePipeline, role_for
 from pipelines.validate import ValidatePipeline
+from storage.db import make_engine, make_sessionmaker
+from storage.models import CrawlRun, Document, Release
+from storage.testing import article, write_registry
 
 
 @pytest.fixture

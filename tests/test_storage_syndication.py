@@ -11,18 +11,18 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.attribution.model import Attribution
-from crawler.items import ArticleItem
-from crawler.syndication.decide import fingerprint
-from crawler.syndication.minhash import BANDS, LEAD_BANDS, WORD_BANDS
-from pipelines.storage.bulk import bulk_load_signatures, random_rows
-from pipelines.storage.clusters import band_candidates
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.models import Document, DocumentVersion, MinhashBand, Release
-from pipelines.storage.recluster import recluster
-from pipelines.storage.retry import in_transaction
-from pipelines.storage.testing import article, story
-from pipelines.storage.write import StoreResult, check_and_insert, store_document
+from core.attribution.model import Attribution
+from core.items import ArticleItem
+from core.syndication.decide import fingerprint
+from core.syndication.minhash import BANDS, LEAD_BANDS, WORD_BANDS
+from storage.bulk import bulk_load_signatures, random_rows
+from storage.clusters import band_candidates
+from storage.db import make_engine, make_sessionmaker
+from storage.models import Document, DocumentVersion, MinhashBand, Release
+from storage.recluster import recluster
+from storage.retry import in_transaction
+from storage.testing import article, story
+from storage.write import StoreResult, check_and_insert, store_document
 from tests.test_storage_origins import ICT, ISNA, copy_item, origin_item, store, total
 
 RELEASE = (
@@ -249,7 +249,7 @@ def test_candidate_lookup_uses_the_band_index(engine: Engine, sessions: sessionm
         assert list(band_candidates(session, bands)) == [doc_of(session, outlet(1, "").canonical_url).id]
         from sqlalchemy import and_, or_
 
-        from pipelines.storage.clusters import MinhashBand as Band  # the query the store runs
+        from storage.clusters import MinhashBand as Band  # the query the store runs
 
         query = select(Band.document_id).where(
             or_(*(and_(Band.band == i, Band.hash == h) for i, h in enumerate(bands)))

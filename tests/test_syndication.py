@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.syndication.decide import copies_among, fingerprint, is_copy, norm_hash
-from crawler.syndication.minhash import (
+from core.syndication.decide import copies_among, fingerprint, is_copy, norm_hash
+from core.syndication.minhash import (
     BANDS,
     PERMUTATIONS,
     band_hashes,
@@ -13,7 +13,7 @@ from crawler.syndication.minhash import (
     match_text,
     signature,
 )
-from crawler.syndication.similarity import shingles
+from core.syndication.similarity import shingles
 
 RELEASE = (
     "وزیر ارتباطات از افزایش ظرفیت انتقال داده در لایه زیرساخت شبکه ملی اطلاعات خبر داد.\n"
@@ -118,7 +118,7 @@ def test_copies_among_ranks_candidates_and_scores_exact_hashes_one() -> None:
 
 
 def test_match_words_join_verb_prefixes_and_suffixes_however_written() -> None:
-    from crawler.text.persian import match_words
+    from core.text.persian import match_words
 
     joined, spaced, zwnj = "این طرح اجرا میشود", "این طرح اجرا می شود", "این طرح اجرا می\u200cشود"
     assert match_words(joined) == match_words(spaced) == match_words(zwnj) == ["این", "طرح", "اجرا", "میشود"]
@@ -152,8 +152,8 @@ NEXT_MONTH = (
 
 
 def test_a_reworded_copy_is_a_copy_by_its_aligned_sentences() -> None:
-    from crawler.syndication.decide import align, compare
-    from crawler.syndication.similarity import COPY_THRESHOLD, containment
+    from core.syndication.decide import align, compare
+    from core.syndication.similarity import COPY_THRESHOLD, containment
 
     a, b = fingerprint(INFLATION), fingerprint(REWORDED)
     assert containment(a.shingles, b.shingles) < 0.5
@@ -164,8 +164,8 @@ def test_a_reworded_copy_is_a_copy_by_its_aligned_sentences() -> None:
 
 def test_another_release_of_the_template_is_not_a_copy() -> None:
     """Its sentences match, but their figures differ: another month's release."""
-    from crawler.syndication.decide import align, compare
-    from crawler.syndication.similarity import COPY_THRESHOLD, containment
+    from core.syndication.decide import align, compare
+    from core.syndication.similarity import COPY_THRESHOLD, containment
 
     a, b = fingerprint(INFLATION), fingerprint(NEXT_MONTH)
     assert containment(a.shingles, b.shingles) >= 0.5  # the template's phrases
@@ -176,7 +176,7 @@ def test_another_release_of_the_template_is_not_a_copy() -> None:
 
 
 def test_one_changed_figure_does_not_make_another_release() -> None:
-    from crawler.syndication.decide import align, compare
+    from core.syndication.decide import align, compare
 
     typo = INFLATION.replace("۳۸ درصد", "۳۹ درصد")  # a copy that got one figure wrong
     a, b = fingerprint(INFLATION), fingerprint(typo)
@@ -185,7 +185,7 @@ def test_one_changed_figure_does_not_make_another_release() -> None:
 
 
 def test_bands_are_shingle_word_and_lead_bands() -> None:
-    from crawler.syndication.minhash import LEAD_BANDS, WORD_BANDS
+    from core.syndication.minhash import LEAD_BANDS, WORD_BANDS
 
     fp = fingerprint(RELEASE)
     assert len(fp.bands) == BANDS + WORD_BANDS + LEAD_BANDS

@@ -7,7 +7,7 @@ documents is positive when the labels put them in one release (own stories are s
 
 Measured on the fixture web (size 200, seed 1405; Persian documents, the two foreign-language
 retellings left out — they share no text with their release, and only origin following can
-place them), with the copy decision of ``crawler.syndication.decide`` (shingle containment or
+place them), with the copy decision of ``core.syndication.decide`` (shingle containment or
 aligned sentences, figures agreeing):
 
     threshold  precision  recall   F1
@@ -39,18 +39,18 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.attribution import NameIndex
-from crawler.registry import load_registry
-from crawler.syndication.similarity import COPY_THRESHOLD
+from core.attribution import NameIndex
+from core.registry import load_registry
+from core.syndication.similarity import COPY_THRESHOLD
 from fixtureweb import FixtureWeb
 from pipelines.attribution import attribute_item
 from pipelines.normalise import normalise_item
-from pipelines.storage.db import make_engine, make_sessionmaker
-from pipelines.storage.label_scores import ClusterScore, score_clusters
-from pipelines.storage.migrate import upgrade_to_head
-from pipelines.storage.models import Document
-from pipelines.storage.recluster import recluster
-from pipelines.storage.write import store_document, sync_sources
+from storage.db import make_engine, make_sessionmaker
+from storage.label_scores import ClusterScore, score_clusters
+from storage.migrate import upgrade_to_head
+from storage.models import Document
+from storage.recluster import recluster
+from storage.write import store_document, sync_sources
 from tests.test_fixtureweb import extract
 
 SWEEP = (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.97)

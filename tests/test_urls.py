@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.text.urls import canonical_url
+from core.text.urls import canonical_url
 
 
 @pytest.mark.parametrize(

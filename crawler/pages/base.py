@@ -17,9 +17,9 @@ from typing import ClassVar
 from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
-from crawler.items import ArticleItem
-from crawler.text.dates import parse_published
-from crawler.text.urls import canonical_url
+from core.items import ArticleItem
+from core.text.dates import parse_published
+from core.text.urls import canonical_url
 
 _SPACE = re.compile(r"[ \t\u00a0\u200f\u200e]+")
 

@@ -11,8 +11,8 @@ from typing import Any
 import trafilatura
 from parsel import Selector
 
+from core.text.dates import parse_published
 from crawler.pages.base import ArticlePage, clean_line
-from crawler.text.dates import parse_published
 
 # trafilatura drops characters that are not "printable", and ZWNJ (U+200C) is one of
 # them, yet it is part of Persian spelling («می‌شود»). Swap it for a printable stand-in

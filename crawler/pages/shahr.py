@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core.text.dates import parse_published
 from crawler.pages.base import ArticlePage
-from crawler.text.dates import parse_published
 
 
 class ShahrPage(ArticlePage):

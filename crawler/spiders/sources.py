@@ -5,12 +5,12 @@
     scrapy crawl sources -s JOBDIR=data/job # resumable: after a crash, the same command goes on
 
 Listing pages, feeds and sitemaps are asked for in every run (conditionally: see
-``pipelines.incremental``) and article URLs are deduplicated within the run and against the
+``crawler.middlewares.incremental``) and article URLs are deduplicated within the run and against the
 store, never by a persistent dupefilter, so a run resumed from its JOBDIR after a crash asks
 again for whatever was in flight when it died and ends with the rows an uninterrupted run leaves.
 
-Per source ``K`` it counts what the close-time checks (``crawler.checks``) and the re-poll
-schedule (``crawler.recrawl``) read: ``manba/source/K/start_pages``, ``…/pages_ok``,
+Per source ``K`` it counts what the close-time checks (``core.checks``) and the re-poll
+schedule (``core.recrawl``) read: ``manba/source/K/start_pages``, ``…/pages_ok``,
 ``…/parsed`` (fetched and read; ``pages_ok`` also counts pages answered 304 Not Modified),
 ``…/pages_failed`` with ``…/failure/<reason>``, and ``…/seen`` (distinct article URLs shown).
 """
@@ -29,11 +29,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from core.registry import RegistryError, Source
 from crawler.contracts import listing_check
+from crawler.fetch import render_meta
 from crawler.pages import LISTINGS
 from crawler.pages.base import ListingPage
-from crawler.registry import RegistryError, Source
-from crawler.spiders.base import ManbaSpider, render_meta
+from crawler.spiders.base import ManbaSpider
 
 
 def feed_date(value: str | None) -> str | None:
@@ -79,7 +80,7 @@ class SourcesSpider(ManbaSpider):
         for source in self.selected:
             for kind, url in source.start_urls():
                 self._count(source.key, "start_pages")
-                # Registry URLs are trusted (crawler.netguard); what pages link to is checked.
+                # Registry URLs are trusted (crawler.middlewares.netguard); what pages link to is checked.
                 yield scrapy.Request(url, callback=callbacks[kind], errback=self.page_failed,
                                      meta={**render_meta(source), "manba_page": kind, "manba_trusted": True},
                                      cb_kwargs={"source_key": source.key, "page_no": 1}, dont_filter=True)
@@ -125,7 +126,7 @@ class SourcesSpider(ManbaSpider):
             if request.url in self._requested:
                 continue
             self._requested.add(request.url)
-            # Deduplicated here and by the store (pipelines.incremental), not by the scheduler's
+            # Deduplicated here and by the store (crawler.middlewares.incremental), not by the scheduler's
             # dupefilter: a crawl resumed from its JOBDIR after a crash must ask again for the
             # articles that were in flight when it died, and those the dupefilter would refuse.
             request.dont_filter = True

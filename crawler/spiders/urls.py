@@ -55,5 +55,5 @@ class UrlsSpider(ManbaSpider):
             request = self.article_request(url, self.registry.for_url(url))
             # Given URLs are fetched even when they repeat an earlier crawl's or are stored.
             request.meta["manba_incremental"] = False
-            request.meta["manba_trusted"] = True  # the operator named it (crawler.netguard)
+            request.meta["manba_trusted"] = True  # the operator named it (crawler.middlewares.netguard)
             yield request.replace(dont_filter=True)

@@ -1,0 +1,138 @@
+"""The export format of DESIGN §2: one release a line, every document in exactly one.
+
+Reads in keyset-paginated batches (releases by id, then their documents in one
+query), so memory stays flat however large the store is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Document, DocumentAttribution, Release, Source
+
+BATCH_SIZE = 500
+ROLE_ORDER = {"origin": 0, "copy": 1, "own": 2}
+
+DOCUMENT_FIELDS = ("url", "site", "title", "published_at", "role", "similarity", "text", "attributions")
+CSV_FIELDS = ("release_id", *DOCUMENT_FIELDS, "origin_url")
+
+
+def _iso(doc: Document) -> str | None:
+    local = doc.published_local()
+    return local.isoformat() if local is not None else None
+
+
+def attribution_dict(row: DocumentAttribution) -> dict[str, str | None]:
+    return {"source": row.source_key, "name": row.name, "kind": row.kind, "phrase": row.phrase}
+
+
+def document_dict(doc: Document, attributions: list[DocumentAttribution] | None = None) -> dict[str, Any]:
+    """One entry of a release's ``documents`` list.
+
+    ``url`` is the canonical URL (the document's identity); ``published_at`` is
+    given in the UTC offset the page itself used; ``attributions`` are the chain's
+    rows in position order (nearest source first).
+    """
+    return {
+        "url": doc.canonical_url,
+        "site": doc.site,
+        "title": doc.title,
+        "published_at": _iso(doc),
+        "role": doc.role,
+        "similarity": doc.similarity,
+        "text": doc.body,
+        "attributions": [attribution_dict(a) for a in attributions or []],
+    }
+
+
+def _source_keys(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Source.id, Source.key)).all())
+
+
+def _sort_key(doc: Document) -> tuple[int, str, int]:
+    published = doc.published_at.isoformat() if doc.published_at is not None else "~"
+    return (ROLE_ORDER.get(doc.role, 9), published, doc.id)
+
+
+_Batch = tuple[list[Release], dict[int, list[Document]], dict[int, list[DocumentAttribution]]]
+
+
+def _release_batches(session: Session) -> Iterator[_Batch]:
+    last_id = 0
+    while True:
+        releases = list(
+            session.scalars(
+                select(Release).where(Release.id > last_id).order_by(Release.id).limit(BATCH_SIZE)
+            )
+        )
+        if not releases:
+            return
+        last_id = releases[-1].id
+        documents: dict[int, list[Document]] = defaultdict(list)
+        ids = [r.id for r in releases]
+        for doc in session.scalars(select(Document).where(Document.release_id.in_(ids))):
+            documents[doc.release_id].append(doc)
+        chains: dict[int, list[DocumentAttribution]] = defaultdict(list)
+        rows = session.scalars(
+            select(DocumentAttribution)
+            .join(Document, Document.id == DocumentAttribution.document_id)
+            .where(Document.release_id.in_(ids))
+            .order_by(DocumentAttribution.document_id, DocumentAttribution.position)
+        )
+        for row in rows:
+            chains[row.document_id].append(row)
+        yield releases, documents, chains
+        session.expunge_all()
+
+
+def iter_releases(session: Session) -> Iterator[dict[str, Any]]:
+    """One DESIGN §2 export object per release that has documents, ordered by release id.
+
+    Documents are listed origin first, then by publication time.
+    """
+    sources = _source_keys(session)
+    for releases, documents, chains in _release_batches(session):
+        for release in releases:
+            docs = sorted(documents.get(release.id, []), key=_sort_key)
+            if not docs:
+                continue
+            origin = next((d for d in docs if d.id == release.origin_document_id), None)
+            if origin is None and release.origin_document_id is not None:
+                origin = session.get(Document, release.origin_document_id)
+            yield {
+                "release_id": release.id,
+                "title": release.title,
+                "source": sources.get(release.source_id) if release.source_id is not None else None,
+                "origin": (
+                    {
+                        "url": origin.canonical_url,
+                        "site": origin.site,
+                        "title": origin.title,
+                        "published_at": _iso(origin),
+                    }
+                    if origin is not None
+                    else None
+                ),
+                "documents": [document_dict(d, chains.get(d.id)) for d in docs],
+            }
+
+
+def iter_document_rows(session: Session) -> Iterator[dict[str, Any]]:
+    """One flat row per document (``CSV_FIELDS``), in the order of :func:`iter_releases`.
+
+    ``attributions`` is a JSON string, since CSV has no lists; ``origin_url`` is the URL of
+    the release's origin document (empty when it has none).
+    """
+    for release in iter_releases(session):
+        origin = release["origin"]
+        for doc in release["documents"]:
+            row = {"release_id": release["release_id"], **doc}
+            row["attributions"] = json.dumps(doc["attributions"], ensure_ascii=False)
+            row["origin_url"] = origin["url"] if origin is not None else None
+            yield row
