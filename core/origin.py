@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from core.syndication.decide import compare, fingerprint
+from core.syndication.decide import copy_score, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
 from core.text.persian import words
 
@@ -86,13 +86,13 @@ def best_match(
     copy_text: str, candidates: Sequence[str], threshold: float = COPY_THRESHOLD, phrases: Iterable[str] = ()
 ) -> Match | None:
     """The candidate most similar to the copy, when it reaches the copy threshold: the copy
-    decision's own similarity (``core.syndication.decide.compare``, on the texts without their
+    decision itself (``core.syndication.decide.copy_score``, on the texts without their
     credit lines; ``phrases`` are the copy's), so a copy placed here and one placed by the store
     are scored alike."""
     copy = fingerprint(copy_text, phrases)
     best: Match | None = None
     for index, text in enumerate(candidates):
-        score = compare(copy, fingerprint(text))
-        if score >= threshold and (best is None or score > best.similarity):
-            best = Match(index, round(score, 4))
+        score = copy_score(copy, fingerprint(text), threshold)
+        if score is not None and (best is None or score > best.similarity):
+            best = Match(index, score)
     return best

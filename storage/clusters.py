@@ -25,7 +25,7 @@ from sqlalchemy import BigInteger, SmallInteger, bindparam, delete, insert, sele
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
-from core.syndication.decide import Fingerprint, compare, fingerprint
+from core.syndication.decide import Fingerprint, copy_score, copy_similarity, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
 from storage.models import Document, DocumentAttribution, MinhashBand, Release, utcnow
 
@@ -202,8 +202,8 @@ def find_matches(
     """The releases ``fp`` is a copy of, best first (score, then lowest release id).
 
     Exact stage: documents with the same norm_hash (score 1.0). Near stage: documents that
-    share a band, verified by ``decide.compare``; per release the best-hit members are tried first
-    and the release is settled by the first that passes.
+    share a band, verified by the copy decision (``decide.copy_score``); per release the best-hit
+    members are tried first and the release is settled by the first that passes.
     """
     by_release: dict[int, ReleaseMatch] = {}
     if fp.norm_hash:
@@ -243,9 +243,9 @@ def find_matches(
         )
         for release_id, candidates in tried.items():
             for doc_id, has_origin in candidates:
-                value = compare(fp, prints[doc_id])
-                if value >= threshold:
-                    by_release[release_id] = ReleaseMatch(release_id, has_origin, round(value, 4), doc_id)
+                score = copy_score(fp, prints[doc_id], threshold)
+                if score is not None:
+                    by_release[release_id] = ReleaseMatch(release_id, has_origin, score, doc_id)
                     break
     return sorted(by_release.values(), key=lambda m: (-m.score, m.release_id))
 
@@ -339,7 +339,7 @@ def refresh_release(
     others = [d for d in members if d.id != head.id and not (head.role == "origin" and followed(d))]
     prints = fingerprints.get(others)
     for d in others:
-        value = round(compare(prints[d.id], head_fp), 4)
+        value = copy_similarity(prints[d.id], head_fp)
         if d.similarity != value:
             d.similarity = value
 

@@ -202,6 +202,8 @@ class Document(TimestampMixin, Base):
     """The release this document belongs to: its origin's for a linked copy, else its own."""
     role: Mapped[str] = mapped_column(String(8))
     similarity: Mapped[float | None] = mapped_column(Float)
+    """The copy decision's similarity (``core.syndication.decide.copy_similarity``) to the release's
+    head, or to the origin that origin following linked it to (the head itself is not compared)."""
     """Similarity to the release's origin document (``None`` when not compared)."""
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
-from core.syndication.decide import Fingerprint, compare, fingerprint
+from core.syndication.decide import Fingerprint, copy_score, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
 from storage.clusters import Fingerprints, followed, head_of, phrases_of, refresh_release
 from storage.models import Document, MinhashBand, Release
@@ -130,9 +130,9 @@ def _edges(
             if (a, b) in checked:
                 continue
             checked.add((a, b))
-            similarity = compare(prints[a], prints[b])
-            if similarity >= threshold:
-                edges.add((1, -round(similarity, 4), a, b))
+            score = copy_score(prints[a], prints[b], threshold)
+            if score is not None:
+                edges.add((1, -score, a, b))
     return sorted(edges)
 
 

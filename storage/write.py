@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.items import ArticleItem
 from core.registry import Registry
-from core.syndication.decide import Fingerprint, compare, fingerprint
+from core.syndication.decide import Fingerprint, copy_similarity, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
 from storage.clusters import (
     Fingerprints,
@@ -221,7 +221,7 @@ def _settle_new_member(session: Session, doc: Document, prints: Fingerprints, pl
         refresh_release(session, release, prints)
         return
     if not followed(doc) or head.role != "origin":
-        doc.similarity = round(compare(prints.one(doc), prints.one(head)), 4)
+        doc.similarity = copy_similarity(prints.one(doc), prints.one(head))
     if release.source_id is None:
         release.source_id = attributed_source_ids(session, [doc.id]).get(doc.id)
 

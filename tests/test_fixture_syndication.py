@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from core.syndication.similarity import similarity
+from core.syndication.similarity import containment, shingles
 from fixtureweb import FixtureWeb, build
 from fixtureweb.corpus import ARABIC_DIGITS, PR_OFFICE, ZWNJ
 from fixtureweb.generate import EDIT_ORDER, INLINE_BOILERPLATE
@@ -129,6 +129,12 @@ def test_hard_negatives_are_labelled(labels: dict[str, Label], web: FixtureWeb) 
             assert kind == "same_template"
             assert a["site"] == b["site"] != "ict" and when_a.date() == when_b.date()
             assert a["role"] == "copy" and b["role"] == "own" and b["release"] is None
+
+
+def similarity(text_a: str, text_b: str) -> float:
+    """Raw shingle containment of two bodies (credit lines, boilerplate and all): how far apart the
+    generator put them, before the copy decision removes anything."""
+    return containment(shingles(text_a), shingles(text_b))
 
 
 def test_copies_are_near_and_hard_negatives_are_far(

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from core.origin import best_match, plausible_date, search_queries, search_url
-from core.syndication.similarity import COPY_THRESHOLD, containment, is_copy, shingles, similarity
+from core.syndication.decide import copy_score, copy_similarity, fingerprint
+from core.syndication.similarity import COPY_THRESHOLD, containment, shingles
 from core.text.persian import match_form, normalise, words
 
 TEHRAN = timezone(timedelta(hours=3, minutes=30))
@@ -32,18 +33,19 @@ def as_copy(text: str) -> str:
 
 
 def test_a_copy_with_edits_is_contained_in_its_release() -> None:
-    assert similarity(as_copy(RELEASE), RELEASE) >= 0.85
-    assert is_copy(as_copy(RELEASE), RELEASE)
+    copy, release = fingerprint(as_copy(RELEASE)), fingerprint(RELEASE)
+    assert copy_similarity(copy, release) >= 0.85
+    assert copy_score(copy, release) == copy_similarity(copy, release)
 
 
 def test_reordered_paragraphs_are_still_a_copy() -> None:
     reordered = "\n".join(reversed(RELEASE.split("\n")))
-    assert similarity(reordered, RELEASE) == pytest.approx(1.0)
+    assert copy_similarity(fingerprint(reordered), fingerprint(RELEASE)) == pytest.approx(1.0)
 
 
 def test_different_stories_of_one_ministry_are_not_copies() -> None:
-    assert similarity(OTHER, RELEASE) < COPY_THRESHOLD
-    assert not is_copy(OTHER, RELEASE)
+    assert copy_similarity(fingerprint(OTHER), fingerprint(RELEASE)) < COPY_THRESHOLD
+    assert copy_score(fingerprint(OTHER), fingerprint(RELEASE)) is None
 
 
 def test_containment_edge_cases() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.syndication.decide import copies_among, fingerprint, is_copy, norm_hash
+from core.syndication.decide import copy_score, fingerprint, norm_hash
 from core.syndication.minhash import (
     BANDS,
     PERMUTATIONS,
@@ -76,8 +76,8 @@ def test_letter_digit_and_zwnj_variants_have_the_same_norm_hash() -> None:
         pytest.param(OTHER, False, id="same ministry and topic, another story"),
     ],
 )
-def test_is_copy(copy: str, expected: bool) -> None:
-    assert is_copy(fingerprint(RELEASE), fingerprint(copy, [CREDIT])) is expected
+def test_the_copy_decision(copy: str, expected: bool) -> None:
+    assert (copy_score(fingerprint(RELEASE), fingerprint(copy, [CREDIT])) is not None) is expected
 
 
 def test_copies_share_a_band_and_other_stories_do_not() -> None:
@@ -101,20 +101,14 @@ def test_estimated_jaccard_tracks_the_real_one() -> None:
     assert abs(real - estimate) < 0.15
 
 
-def test_copies_among_ranks_candidates_and_scores_exact_hashes_one() -> None:
+def test_copy_score_scores_equal_texts_and_contained_ones_one() -> None:
     text = fingerprint(RELEASE)
     twin = fingerprint(arabic_variant(RELEASE))
     cut = fingerprint("\n".join(RELEASE.split("\n")[:2]))
-    other = fingerprint(OTHER)
-    found = copies_among(
-        text,
-        [
-            ("other", other),
-            ("cut", cut),
-            ("twin", twin),
-        ],
-    )
-    assert {m.key: m.score for m in found} == {"twin": 1.0, "cut": 1.0}  # contained: a copy too
+    assert twin.norm_hash == text.norm_hash and copy_score(text, twin) == 1.0
+    assert copy_score(text, cut) == copy_score(cut, text) == 1.0  # contained: a copy too
+    assert copy_score(text, fingerprint(OTHER)) is None
+    assert copy_score(text, cut, threshold=1.01) is None
 
 
 def test_match_words_join_verb_prefixes_and_suffixes_however_written() -> None:
@@ -159,7 +153,7 @@ def test_a_reworded_copy_is_a_copy_by_its_aligned_sentences() -> None:
     assert containment(a.shingles, b.shingles) < 0.5
     alignment = align(a.sentences, b.sentences)
     assert alignment.share >= COPY_THRESHOLD and alignment.agreeing >= 2 and not alignment.figures_changed
-    assert compare(a, b) >= COPY_THRESHOLD and is_copy(a, b)
+    assert compare(a, b) >= COPY_THRESHOLD and copy_score(a, b) is not None
 
 
 def test_another_release_of_the_template_is_not_a_copy() -> None:
@@ -172,7 +166,7 @@ def test_another_release_of_the_template_is_not_a_copy() -> None:
     alignment = align(a.sentences, b.sentences)
     assert alignment.disagreeing >= 2 and alignment.figures_changed
     assert compare(a, b) == alignment.share < COPY_THRESHOLD
-    assert not is_copy(a, b)
+    assert copy_score(a, b) is None
 
 
 def test_one_changed_figure_does_not_make_another_release() -> None:
@@ -181,7 +175,7 @@ def test_one_changed_figure_does_not_make_another_release() -> None:
     typo = INFLATION.replace("۳۸ درصد", "۳۹ درصد")  # a copy that got one figure wrong
     a, b = fingerprint(INFLATION), fingerprint(typo)
     assert align(a.sentences, b.sentences).disagreeing == 1
-    assert is_copy(a, b) and compare(a, b) < 1.0
+    assert copy_score(a, b) == round(compare(a, b), 4) < 1.0
 
 
 def test_bands_are_shingle_word_and_lead_bands() -> None:

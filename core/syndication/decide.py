@@ -28,8 +28,8 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from core.syndication.minhash import (
@@ -448,30 +448,16 @@ def _align_into(a: SentenceSet, b: SentenceSet) -> Alignment:
     return Alignment(matched / a.total, agreeing, disagreeing)
 
 
-@dataclass(frozen=True, order=True)
-class Match:
-    score: float
-    key: Hashable = field(compare=False)
+def copy_similarity(a: Fingerprint, b: Fingerprint) -> float:
+    """The one similarity Manba records for a link between two texts (``documents.similarity``: a
+    copy's against its release's head, or against the origin it was followed to): 1.0 for equal
+    normalised texts, else :func:`compare`, rounded to 4 places."""
+    return 1.0 if a.norm_hash and a.norm_hash == b.norm_hash else round(compare(a, b), 4)
 
 
-def copies_among(
-    text: Fingerprint,
-    candidates: Iterable[tuple[Hashable, Fingerprint]],
-    threshold: float = COPY_THRESHOLD,
-) -> list[Match]:
-    """The candidates ``text`` is a copy of (or that are copies of it), best first.
-
-    ``candidates`` are ``(key, fingerprint)``; an equal ``norm_hash`` scores 1.0, any other is
-    :func:`compare`. Ties keep the candidates' order, so callers pass them in a stable order.
-    """
-    found = []
-    for key, other in candidates:
-        value = 1.0 if other.norm_hash == text.norm_hash else compare(text, other)
-        if value >= threshold:
-            found.append(Match(round(value, 4), key))
-    found.sort(key=lambda m: -m.score)
-    return found
-
-
-def is_copy(a: Fingerprint, b: Fingerprint, threshold: float = COPY_THRESHOLD) -> bool:
-    return a.norm_hash == b.norm_hash or compare(a, b) >= threshold
+def copy_score(a: Fingerprint, b: Fingerprint, threshold: float = COPY_THRESHOLD) -> float | None:
+    """**The copy decision**: the :func:`copy_similarity` of two texts when one is a copy of the
+    other (it reaches ``threshold``), ``None`` when it is not. The store's band lookup,
+    ``scrapy recluster`` and origin following all ask this function."""
+    value = 1.0 if a.norm_hash and a.norm_hash == b.norm_hash else compare(a, b)
+    return round(value, 4) if value >= threshold else None

@@ -55,14 +55,6 @@ def containment(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) ->
     return len(a & b) / min(len(a), len(b))
 
 
-def similarity(text_a: str, text_b: str) -> float:
-    return containment(shingles(text_a), shingles(text_b))
-
-
-def is_copy(text_a: str, text_b: str, threshold: float = COPY_THRESHOLD) -> bool:
-    return similarity(text_a, text_b) >= threshold
-
-
 # --- the same shingles, packed ----------------------------------------------------------------
 # Verifying one new document reads dozens of stored candidates. A shingle set is a few hundred
 # tuples of strings (tens of kilobytes, slow to build); the same set as sorted 64-bit integers is
