@@ -5,9 +5,9 @@
 
 Per backend: one fresh store (a SQLite file in a temporary directory, or a temporary PostgreSQL
 database dropped at the end). The fixture web's Persian pages not in the probe are stored first
-for real (``check_and_insert``, committed); synthetic signatures (``random_rows``) then grow the
+for real (``store_document``, committed); synthetic signatures (``random_rows``) then grow the
 store to each size in turn. At each size every probe item goes through
-``storage.write.check_and_insert`` in its own transaction, which is rolled back, so every
+``storage.write.store_document`` in its own transaction, which is rolled back, so every
 size measures the same work on a store of exactly that size. Timed: the call, from BEGIN to the
 last flush (the rollback and the commit a crawl would do are outside the window). The loading
 runs in a child process, so this process's peak RSS is that of the probe side only.
@@ -52,7 +52,7 @@ from storage.db import make_engine, make_sessionmaker
 from storage.migrate import head_revision, upgrade_to_head
 from storage.models import Document, Release
 from storage.testing import temporary_postgres_database
-from storage.write import check_and_insert
+from storage.write import store_document
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 WARMUP = 10
@@ -88,7 +88,7 @@ def _store_residents(engine: Engine, items: Sequence[ArticleItem]) -> float:
     began = time.perf_counter()
     for item in items:
         with sessions.begin() as session:
-            check_and_insert(session, item)
+            store_document(session, item, role="own")
     return time.perf_counter() - began
 
 
@@ -109,7 +109,7 @@ def _probe(engine: Engine, items: Sequence[ArticleItem], top_release: int) -> tu
         try:
             began = time.perf_counter()
             session.begin()
-            release_id = check_and_insert(session, item)
+            release_id = store_document(session, item, role="own").release_id
             elapsed = time.perf_counter() - began
         finally:
             session.rollback()

@@ -72,7 +72,7 @@ def run(size: int, workdir: Path, profile: int) -> dict[str, Any]:
 
     from bench.probe import saved_page
     from core.attribution import NameIndex
-    from core.registry import load_registry
+    from core.registry import load_registry, role_for
     from core.syndication.decide import prepare, remember
     from core.text.persian import warm_up
     from crawler.fetch import page_response
@@ -81,11 +81,10 @@ def run(size: int, workdir: Path, profile: int) -> dict[str, Any]:
     from fixtureweb.sites import SITES
     from pipelines.attribution import attribute_item
     from pipelines.normalise import normalise_item
-    from pipelines.store import role_for, write_item
     from pipelines.validate import drop_reason, strip_control_fields
     from storage.db import make_engine, make_sessionmaker
     from storage.migrate import upgrade_to_head
-    from storage.write import sync_sources
+    from storage.write import sync_sources, write_item
 
     web = build(workdir / "web", port=8765, size=size)
     registry = load_registry(web.registry_path)
@@ -121,7 +120,7 @@ def run(size: int, workdir: Path, profile: int) -> dict[str, Any]:
             remember(prepare(item.body, [a.phrase for a in item.attributions]))
         source = registry.sources.get(site)
         key = source.key if source is not None else None
-        role = role_for(source.kind if source is not None else None)
+        role = role_for(source)
         with clock("store"):
             outcome = write_item(sessions, item, run_id=None, source_key=key, role=role)
         outcomes[str(outcome)] = outcomes.get(str(outcome), 0) + 1

@@ -15,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 KINDS = frozenset({"ministry", "agency", "outlet", "government", "newspaper"})
+ISSUER_KINDS = frozenset({"ministry", "government"})
+"""The kinds of source that issue releases: a page on such a source's own site is an origin."""
 # A resource, not a path: under scrapyd the package runs from a zipped egg.
 DEFAULT_REGISTRY = resources.files("core") / "sources.toml"
 
@@ -163,3 +165,9 @@ def load_registry(path: str | os.PathLike[str] | None = None) -> Registry:
             raise RegistryError(f"source {key!r} must be a table")
         registry.sources[key] = _source(key, entry)
     return registry
+
+
+def role_for(source: Source | None) -> str:
+    """The role of a page by its site alone: ``origin`` on an issuer's site (:data:`ISSUER_KINDS`),
+    else ``own``; attribution may still make it a copy."""
+    return "origin" if source is not None and source.kind in ISSUER_KINDS else "own"

@@ -34,7 +34,7 @@ def database_url(settings: BaseSettings) -> str:
 
 
 def sources_file(settings: BaseSettings) -> str | None:
-    """``None`` means the registry shipped in ``crawler/``."""
+    """``None`` means the registry shipped in ``core/``."""
     return _resolve(settings, "MANBA_SOURCES_FILE", None)
 
 

@@ -107,6 +107,7 @@ ADDONS = {
 # Progress of a crawl in the log: counts per stage every MANBA_PROGRESS_INTERVAL seconds, a table
 # at the end (crawler/extensions/progress.py).
 EXTENSIONS = {
+    "crawler.extensions.runs.CrawlRuns": 400,
     "crawler.extensions.progress.ProgressLog": 500,
 }
 

@@ -10,17 +10,15 @@ from scrapy.statscollectors import StatsCollector
 
 from core.attribution import NameIndex, find_attributions
 from core.items import ArticleItem
-from core.registry import Registry, load_registry
-from crawler.config import sources_file
-
-ISSUER_KINDS = frozenset({"ministry", "government"})
+from core.registry import Registry, role_for
+from crawler import shared
 
 
 def decide_role(item: ArticleItem, registry: Registry) -> str:
     """A release on its issuer's own site is an origin; a credited text a copy; the rest own stories."""
-    source = registry.sources.get(item.site)
-    if source is not None and source.kind in ISSUER_KINDS:
-        return "origin"
+    by_site = role_for(registry.sources.get(item.site))
+    if by_site == "origin":
+        return by_site
     if item.attributions and not item.own_reporting:
         return "copy"
     return "own"
@@ -44,16 +42,18 @@ class AttributionPipeline:
     Stats: ``manba/attribution/{found,none,own,unresolved}``, ``manba/role/<role>``.
     """
 
-    def __init__(self, registry: Registry, stats: StatsCollector | None = None) -> None:
+    def __init__(
+        self, registry: Registry, stats: StatsCollector | None = None, names: NameIndex | None = None
+    ) -> None:
         self.registry = registry
-        self.names = NameIndex.from_registry(registry)
+        self.names = names or NameIndex.from_registry(registry)
         self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("MANBA_ATTRIBUTION_ENABLED", True):
             raise NotConfigured("MANBA_ATTRIBUTION_ENABLED is off")
-        return cls(load_registry(sources_file(crawler.settings)), crawler.stats)
+        return cls(shared.registry(crawler), crawler.stats, shared.names(crawler))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):

@@ -29,10 +29,11 @@ from sqlalchemy import Engine
 from core.attribution import NameIndex
 from core.items import ArticleItem
 from core.origin import best_match, plausible_date, search_queries, search_url
-from core.registry import Registry, Source, load_registry
+from core.registry import Registry, Source
 from core.syndication.similarity import COPY_THRESHOLD
 from core.text.urls import canonical_url
-from crawler.config import database_url, sources_file
+from crawler import shared
+from crawler.config import database_url
 from crawler.fetch import NotAPage, page_response, render_meta
 from crawler.pages import listing_class, page_class
 from pipelines.attribution import attribute_item
@@ -59,9 +60,10 @@ class OriginFollower:
         window_days: int = 14,
         threshold: float = COPY_THRESHOLD,
         stats: StatsCollector | None = None,
+        names: NameIndex | None = None,
     ) -> None:
         self.registry = registry
-        self.names = NameIndex.from_registry(registry)
+        self.names = names or NameIndex.from_registry(registry)
         self.fetch = fetch
         self.fetch_errors = fetch_errors
         self.max_candidates = max_candidates
@@ -239,7 +241,7 @@ class OriginPipeline:
             return await crawler.engine.download_async(request)
 
         follower = OriginFollower(
-            load_registry(sources_file(settings)),
+            shared.registry(crawler),
             fetch,
             fetch_errors=(IgnoreRequest, *errors),
             max_candidates=settings.getint("MANBA_ORIGIN_MAX_CANDIDATES", 8),
@@ -247,6 +249,7 @@ class OriginPipeline:
             listing_pages=settings.getint("MANBA_ORIGIN_LISTING_PAGES", 3),
             window_days=settings.getint("MANBA_ORIGIN_WINDOW_DAYS", 14),
             stats=crawler.stats,
+            names=shared.names(crawler),
         )
         linked = None
         if settings.getbool("MANBA_STORE_ENABLED", True) and settings.getbool("MANBA_INCREMENTAL", True):

@@ -2,7 +2,7 @@
 
 :func:`bulk_load_signatures` fills ``releases``, ``documents`` and ``minhash_bands`` with
 synthetic rows in large batches (one release per document), so a store can hold 10k, 100k or
-1M documents before :func:`storage.write.check_and_insert` is timed against it.
+1M documents before :func:`storage.write.store_document` is timed against it.
 """
 
 from __future__ import annotations

@@ -1,18 +1,28 @@
-"""Writing to the store. Every function takes a Session; the caller frames the transaction.
+"""The write path: from one stored item to its rows, top to bottom in this module.
 
-:func:`store_document` is the only place a ``documents`` row is written.
+:func:`write_item` (one transaction, run again after a deadlock, waited out through an outage)
+→ :func:`store_document` (in the caller's transaction: the origin first, then the item)
+→ :func:`_store` (one document, found by its canonical URL) → :func:`_insert` or :func:`_update`
+→ :func:`_apply` (the columns). Placing a document in a release asks ``storage.clusters`` (band
+lookup verified by the copy decision, merges, release heads). The rows' helpers (source ids,
+chains, versions) follow, then :func:`sync_sources`, which mirrors the registry.
+
+:func:`write_item` is the one function that writes a ``documents`` row; every caller (the store
+pipeline, a writer thread, a writer process, a script) goes through it or, inside a transaction of
+its own, through :func:`store_document`.
 """
 
 from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, delete, event, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.items import ArticleItem
 from core.registry import Registry
@@ -40,12 +50,390 @@ from storage.models import (
     Source,
     utcnow,
 )
+from storage.outage import DEFAULT_MAX_WAIT, log_wait, through_outage
+from storage.retry import in_transaction
 
 
 class StoreResult(enum.StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Stored:
+    result: StoreResult
+    document_id: int
+    release_id: int
+
+
+def write_item(
+    sessions: sessionmaker[Session],
+    item: ArticleItem,
+    *,
+    run_id: int | None,
+    source_key: str | None,
+    role: str,
+    on_retry: Callable[[BaseException], None] | None = None,
+    on_outage: Callable[[], None] | None = None,
+    max_wait: float = DEFAULT_MAX_WAIT,
+) -> StoreResult:
+    """Store one item in one transaction, run again after a deadlock, and waited out while the
+    database is unreachable (``storage.outage``: at most ``max_wait`` seconds; the
+    transaction is whole, so running it again neither loses nor doubles a row): the whole write
+    path, the same in the crawler, a writer thread and a writer process."""
+
+    def store(session: Session) -> StoreResult:
+        return store_document(session, item, run_id=run_id, source_key=source_key, role=role).result
+
+    return through_outage(
+        lambda: in_transaction(sessions, store, on_retry=on_retry),
+        max_wait=max_wait,
+        on_wait=log_wait(f"storing {item.url}", on_outage),
+    )
+
+
+def store_document(
+    session: Session,
+    item: ArticleItem,
+    *,
+    run_id: int | None = None,
+    source_key: str | None = None,
+    role: str | None = None,
+    threshold: float = COPY_THRESHOLD,
+) -> Stored:
+    """Insert or update the document for ``item``, keyed by its canonical URL, with its
+    attribution chain, and place it in its release; when ``item.origin`` is set, store the
+    origin first and put the copy in the origin's release.
+
+    ``item.role`` wins over ``role`` (the caller's fallback). The same page again is
+    ``unchanged`` and leaves the rows alone (a changed raw page with the same title, body,
+    date and chain counts as unchanged: ads and clocks change every fetch). A changed title
+    or body keeps the previous one in ``document_versions``.
+
+    Placement (``storage.clusters``): a new document joins the release of a
+    stored document with the same normalised text, or of one sharing a MinHash band that the
+    copy decision says it copies or is copied by (``core.syndication.decide.copy_score``);
+    releases it matches are merged (the one with an origin wins, else the lowest id); with
+    no match it gets a release of its own. An origin found by following overrides the text
+    match. A copy once linked stays linked when a later crawl brings no origin: absence
+    never unlinks.
+
+    Safe against a concurrent writer: inserts of one URL race in a SAVEPOINT and the loser
+    re-reads the row; writers of alike texts are serialised by advisory locks (PostgreSQL)
+    or the write lock (SQLite).
+
+    Returns what happened to the item's row and the release it now sits in.
+    """
+    wanted_role = item.role or role
+    if wanted_role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}, not {wanted_role!r}")
+    origin = (
+        item.origin if item.origin is not None and item.origin.canonical_url != item.canonical_url else None
+    )
+    fp = _fingerprint(item)
+    origin_fp = _fingerprint(origin) if origin is not None else None
+    lock_fingerprints(session, [fp] if origin_fp is None else [fp, origin_fp])
+    prints = Fingerprints(session)
+    origin_doc: Document | None = None
+    if origin is not None and origin_fp is not None:
+        # The origin's site is its registry key when the registry knows it.
+        origin_key = origin.site if _known_source_id(session, origin.site) is not None else None
+        _, origin_doc = _store(
+            session,
+            origin,
+            run_id=run_id,
+            source_key=origin_key,
+            role="origin",
+            origin=None,
+            fp=origin_fp,
+            prints=prints,
+            threshold=threshold,
+        )
+    result, doc = _store(
+        session,
+        item,
+        run_id=run_id,
+        source_key=source_key,
+        role=wanted_role,
+        origin=origin_doc,
+        fp=fp,
+        prints=prints,
+        threshold=threshold,
+    )
+    return Stored(result, doc.id, doc.release_id)
+
+
+def _fingerprint(item: ArticleItem) -> Fingerprint:
+    return fingerprint(item.body, [a.phrase for a in item.attributions])
+
+
+def _store(
+    session: Session,
+    item: ArticleItem,
+    *,
+    run_id: int | None,
+    source_key: str | None,
+    role: str,
+    origin: Document | None,
+    fp: Fingerprint,
+    prints: Fingerprints,
+    threshold: float,
+) -> tuple[StoreResult, Document]:
+    source_id = source_id_for(session, source_key)
+
+    def wanted_for(doc: Document | None) -> _Wanted:
+        if origin is not None:
+            return _Wanted(source_id, "copy", item.origin_status, origin.release_id, item.similarity)
+        linked = _linked_release(session, doc) if doc is not None and role != "origin" else None
+        if linked is not None and doc is not None:
+            # Absence never unlinks: this crawl did not (or could not) follow the origin.
+            status = doc.origin_status if doc.role == "copy" else item.origin_status
+            return _Wanted(source_id, doc.role, status, None, linked=True)
+        return _Wanted(source_id, role, item.origin_status, None)
+
+    doc = find_document(session, item.canonical_url)
+    if doc is None:
+        try:
+            with session.begin_nested():
+                return StoreResult.CREATED, _insert(
+                    session, item, run_id, wanted_for(None), fp, prints, threshold
+                )
+        except IntegrityError:
+            doc = find_document(session, item.canonical_url)
+            if doc is None:
+                raise  # not the race on canonical_url: a real error
+    return _update(session, doc, item, run_id, wanted_for(doc), fp, prints, threshold), doc
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """What the row should hold once ``item`` is stored (the columns that count as content)."""
+
+    source_id: int | None
+    role: str
+    origin_status: str | None
+    release_id: int | None
+    """The origin's release to join, or ``None`` for wherever the text places it."""
+    similarity: float | None = None
+    """Measured by origin following against the origin (kept); ``None``: the store measures it."""
+    linked: bool = False
+    """Already a copy in another document's (an origin's) release: stays there."""
+
+
+def _linked_release(session: Session, doc: Document) -> Release | None:
+    """The origin's release ``doc`` sits in as a copy, if it does."""
+    release = session.get(Release, doc.release_id)
+    if release is None or release.origin_document_id in (None, doc.id):
+        return None
+    return release
+
+
+def _insert(
+    session: Session,
+    item: ArticleItem,
+    run_id: int | None,
+    wanted: _Wanted,
+    fp: Fingerprint,
+    prints: Fingerprints,
+    threshold: float,
+) -> Document:
+    doc = Document(canonical_url=item.canonical_url, first_seen_at=utcnow())
+    _apply(doc, item, run_id, wanted, fp.norm_hash)
+    placement = place(
+        session, fp, prints, role=wanted.role, origin_release=wanted.release_id, threshold=threshold
+    )
+    # Held here: the session's identity map keeps objects only while something else does.
+    release: Release | None = None
+    if placement.release_id is None:
+        release = new_release(session, item.title, item.body, first_seen_at=doc.first_seen_at)
+        doc.release_id = release.id
+    else:
+        doc.release_id = placement.release_id
+    session.add(doc)
+    session.flush()
+    prints[doc.id] = fp
+    chain = _chain(item)
+    _replace_chain(session, doc.id, chain, new=True)
+    write_bands(session, doc.id, fp.bands)
+    session.flush()
+    fresh = release is not None
+    release = release or session.get(Release, doc.release_id)
+    assert release is not None
+    if fresh:
+        # Its only member is this document, whose chain was just written: nothing to read back.
+        attributed = _known_source_id(session, chain[-1][0]) if chain else None
+        refresh_release(session, release, prints, members=[doc], attributed={doc.id: attributed})
+    else:
+        _settle_new_member(session, doc, prints, placement)
+    session.flush()
+    return doc
+
+
+def _settle_new_member(session: Session, doc: Document, prints: Fingerprints, placement: Placement) -> None:
+    """A document just joined an existing release: refresh what it changes, cheaply when it
+    changes nothing but itself (the usual case: a copy joining a release with an origin)."""
+    release = session.get(Release, doc.release_id)
+    assert release is not None
+    head = current_head(session, release, exclude=doc.id)
+    if placement.merged or head is None or head_of([head, doc]) is doc:
+        refresh_release(session, release, prints)
+        return
+    if not followed(doc) or head.role != "origin":
+        doc.similarity = copy_similarity(prints.one(doc), prints.one(head))
+    if release.source_id is None:
+        release.source_id = attributed_source_ids(session, [doc.id]).get(doc.id)
+
+
+def _update(
+    session: Session,
+    doc: Document,
+    item: ArticleItem,
+    run_id: int | None,
+    wanted: _Wanted,
+    fp: Fingerprint,
+    prints: Fingerprints,
+    threshold: float,
+) -> StoreResult:
+    chain = _chain(item)
+    chain_changed = stored_chain(session, doc.id) != chain
+    if not chain_changed and not _content_differs(doc, item, wanted):
+        if doc.checked_at is None or item.fetched_at > doc.checked_at:
+            doc.checked_at = item.fetched_at  # a re-check that found nothing new
+        return StoreResult.UNCHANGED
+    if (doc.title, doc.body) != (item.title, item.body):
+        _keep_version(session, doc)
+    text_changed = doc.body != item.body or chain_changed or doc.norm_hash != fp.norm_hash
+    old_release = session.get(Release, doc.release_id)
+    assert old_release is not None  # release_id is a non-null foreign key
+    _apply(doc, item, run_id, wanted, fp.norm_hash)
+    if chain_changed:
+        _replace_chain(session, doc.id, chain)
+    if text_changed:
+        write_bands(session, doc.id, fp.bands, replace=True)
+    prints[doc.id] = fp
+    session.flush()
+
+    target = _moved_to(session, doc, item, wanted, old_release, fp, prints, threshold, text_changed)
+    if target is not None and target != old_release.id and session.get(Release, old_release.id) is not None:
+        doc.release_id = target
+        session.flush()
+        if not _has_other_documents(session, old_release.id, doc.id):
+            session.delete(old_release)
+        else:
+            refresh_release(session, old_release, prints)
+    session.flush()
+    release = session.get(Release, doc.release_id)
+    assert release is not None
+    refresh_release(session, release, prints)
+    session.flush()
+    return StoreResult.UPDATED
+
+
+def _moved_to(
+    session: Session,
+    doc: Document,
+    item: ArticleItem,
+    wanted: _Wanted,
+    old_release: Release,
+    fp: Fingerprint,
+    prints: Fingerprints,
+    threshold: float,
+    text_changed: bool,
+) -> int | None:
+    """The release an updated document moves to, or ``None`` when it stays where it is."""
+    if wanted.release_id is not None and wanted.release_id != old_release.id:
+        # Linked to an origin (or re-linked to another one): move, merging what its text matches.
+        return place(
+            session,
+            fp,
+            prints,
+            role=wanted.role,
+            origin_release=wanted.release_id,
+            exclude=doc.id,
+            threshold=threshold,
+        ).release_id
+    if wanted.role == "origin" and old_release.origin_document_id not in (None, doc.id):
+        # Stored as somebody's copy before, now an origin in its own right: a release of its own
+        # (and of the copies its text gathers).
+        target = place(session, fp, prints, role="origin", exclude=doc.id, threshold=threshold).release_id
+        if target is None or target == old_release.id:
+            target = new_release(session, item.title, item.body).id
+        return target
+    if text_changed and not wanted.linked and not _has_other_documents(session, old_release.id, doc.id):
+        return place(session, fp, prints, role=wanted.role, exclude=doc.id, threshold=threshold).release_id
+    return None
+
+
+def _has_other_documents(session: Session, release_id: int, doc_id: int) -> bool:
+    other = session.scalar(
+        select(Document.id).where(Document.release_id == release_id, Document.id != doc_id).limit(1)
+    )
+    return other is not None
+
+
+def _keep_version(session: Session, doc: Document) -> None:
+    """Save the document's current title and body as a version before they are replaced."""
+    latest = session.scalar(
+        select(func.max(DocumentVersion.version)).where(DocumentVersion.document_id == doc.id)
+    )
+    session.add(
+        DocumentVersion(
+            document_id=doc.id,
+            version=(latest or 0) + 1,
+            title=doc.title,
+            body=doc.body,
+            raw_hash=doc.raw_hash,
+            published_at=doc.published_at,
+            fetched_at=doc.fetched_at,
+            replaced_at=utcnow(),
+        )
+    )
+
+
+def _content_differs(doc: Document, item: ArticleItem, wanted: _Wanted) -> bool:
+    return (
+        doc.title != item.title
+        or doc.body != item.body
+        or doc.published_at != item.published_at
+        or doc.published_offset != _offset_seconds(item.published_at)
+        or doc.source_id != wanted.source_id
+        or doc.role != wanted.role
+        or doc.title_norm != item.title_norm
+        or doc.body_norm != item.body_norm
+        or doc.own_reporting != item.own_reporting
+        or doc.origin_status != wanted.origin_status
+        or (wanted.release_id is not None and doc.release_id != wanted.release_id)
+        or (wanted.similarity is not None and doc.similarity != wanted.similarity)
+    )
+
+
+def _apply(doc: Document, item: ArticleItem, run_id: int | None, wanted: _Wanted, norm: str) -> None:
+    doc.url = item.url
+    doc.site = item.site
+    doc.source_id = wanted.source_id
+    doc.role = wanted.role
+    doc.origin_status = wanted.origin_status
+    if wanted.similarity is not None:
+        doc.similarity = wanted.similarity
+    doc.title = item.title
+    doc.body = item.body
+    doc.body_hash = body_hash(item.body)
+    doc.norm_hash = norm
+    doc.title_norm = item.title_norm
+    doc.body_norm = item.body_norm
+    doc.own_reporting = item.own_reporting
+    doc.published_at = item.published_at
+    doc.published_offset = _offset_seconds(item.published_at)
+    doc.author = item.author
+    doc.lang = item.lang
+    doc.raw_hash = item.raw_hash
+    doc.extractor = item.extractor
+    doc.fetched_at = doc.checked_at = item.fetched_at
+    doc.crawl_run_id = run_id
+
+
+# --- rows ---------------------------------------------------------------------------------------
 
 
 def body_hash(body: str) -> str:
@@ -152,359 +540,6 @@ def _replace_chain(session: Session, document_id: int, chain: list[ChainRow], *,
                 phrase=phrase,
             )
         )
-
-
-@dataclass(frozen=True)
-class _Wanted:
-    """What the row should hold once ``item`` is stored (the columns that count as content)."""
-
-    source_id: int | None
-    role: str
-    origin_status: str | None
-    release_id: int | None
-    """The origin's release to join, or ``None`` for wherever the text places it."""
-    similarity: float | None = None
-    """Measured by origin following against the origin (kept); ``None``: the store measures it."""
-    linked: bool = False
-    """Already a copy in another document's (an origin's) release: stays there."""
-
-
-def _content_differs(doc: Document, item: ArticleItem, wanted: _Wanted) -> bool:
-    return (
-        doc.title != item.title
-        or doc.body != item.body
-        or doc.published_at != item.published_at
-        or doc.published_offset != _offset_seconds(item.published_at)
-        or doc.source_id != wanted.source_id
-        or doc.role != wanted.role
-        or doc.title_norm != item.title_norm
-        or doc.body_norm != item.body_norm
-        or doc.own_reporting != item.own_reporting
-        or doc.origin_status != wanted.origin_status
-        or (wanted.release_id is not None and doc.release_id != wanted.release_id)
-        or (wanted.similarity is not None and doc.similarity != wanted.similarity)
-    )
-
-
-def _apply(doc: Document, item: ArticleItem, run_id: int | None, wanted: _Wanted, norm: str) -> None:
-    doc.url = item.url
-    doc.site = item.site
-    doc.source_id = wanted.source_id
-    doc.role = wanted.role
-    doc.origin_status = wanted.origin_status
-    if wanted.similarity is not None:
-        doc.similarity = wanted.similarity
-    doc.title = item.title
-    doc.body = item.body
-    doc.body_hash = body_hash(item.body)
-    doc.norm_hash = norm
-    doc.title_norm = item.title_norm
-    doc.body_norm = item.body_norm
-    doc.own_reporting = item.own_reporting
-    doc.published_at = item.published_at
-    doc.published_offset = _offset_seconds(item.published_at)
-    doc.author = item.author
-    doc.lang = item.lang
-    doc.raw_hash = item.raw_hash
-    doc.extractor = item.extractor
-    doc.fetched_at = doc.checked_at = item.fetched_at
-    doc.crawl_run_id = run_id
-
-
-def _settle_new_member(session: Session, doc: Document, prints: Fingerprints, placement: Placement) -> None:
-    """A document just joined an existing release: refresh what it changes, cheaply when it
-    changes nothing but itself (the usual case: a copy joining a release with an origin)."""
-    release = session.get(Release, doc.release_id)
-    assert release is not None
-    head = current_head(session, release, exclude=doc.id)
-    if placement.merged or head is None or head_of([head, doc]) is doc:
-        refresh_release(session, release, prints)
-        return
-    if not followed(doc) or head.role != "origin":
-        doc.similarity = copy_similarity(prints.one(doc), prints.one(head))
-    if release.source_id is None:
-        release.source_id = attributed_source_ids(session, [doc.id]).get(doc.id)
-
-
-def _insert(
-    session: Session,
-    item: ArticleItem,
-    run_id: int | None,
-    wanted: _Wanted,
-    fp: Fingerprint,
-    prints: Fingerprints,
-    threshold: float,
-) -> Document:
-    doc = Document(canonical_url=item.canonical_url, first_seen_at=utcnow())
-    _apply(doc, item, run_id, wanted, fp.norm_hash)
-    placement = place(
-        session, fp, prints, role=wanted.role, origin_release=wanted.release_id, threshold=threshold
-    )
-    # Held here: the session's identity map keeps objects only while something else does.
-    release: Release | None = None
-    if placement.release_id is None:
-        release = new_release(session, item.title, item.body, first_seen_at=doc.first_seen_at)
-        doc.release_id = release.id
-    else:
-        doc.release_id = placement.release_id
-    session.add(doc)
-    session.flush()
-    prints[doc.id] = fp
-    chain = _chain(item)
-    _replace_chain(session, doc.id, chain, new=True)
-    write_bands(session, doc.id, fp.bands)
-    session.flush()
-    fresh = release is not None
-    release = release or session.get(Release, doc.release_id)
-    assert release is not None
-    if fresh:
-        # Its only member is this document, whose chain was just written: nothing to read back.
-        attributed = _known_source_id(session, chain[-1][0]) if chain else None
-        refresh_release(session, release, prints, members=[doc], attributed={doc.id: attributed})
-    else:
-        _settle_new_member(session, doc, prints, placement)
-    session.flush()
-    return doc
-
-
-def _has_other_documents(session: Session, release_id: int, doc_id: int) -> bool:
-    other = session.scalar(
-        select(Document.id).where(Document.release_id == release_id, Document.id != doc_id).limit(1)
-    )
-    return other is not None
-
-
-def _keep_version(session: Session, doc: Document) -> None:
-    """Save the document's current title and body as a version before they are replaced."""
-    latest = session.scalar(
-        select(func.max(DocumentVersion.version)).where(DocumentVersion.document_id == doc.id)
-    )
-    session.add(
-        DocumentVersion(
-            document_id=doc.id,
-            version=(latest or 0) + 1,
-            title=doc.title,
-            body=doc.body,
-            raw_hash=doc.raw_hash,
-            published_at=doc.published_at,
-            fetched_at=doc.fetched_at,
-            replaced_at=utcnow(),
-        )
-    )
-
-
-def _update(
-    session: Session,
-    doc: Document,
-    item: ArticleItem,
-    run_id: int | None,
-    wanted: _Wanted,
-    fp: Fingerprint,
-    prints: Fingerprints,
-    threshold: float,
-) -> StoreResult:
-    chain = _chain(item)
-    chain_changed = stored_chain(session, doc.id) != chain
-    if not chain_changed and not _content_differs(doc, item, wanted):
-        if doc.checked_at is None or item.fetched_at > doc.checked_at:
-            doc.checked_at = item.fetched_at  # a re-check that found nothing new
-        return StoreResult.UNCHANGED
-    if (doc.title, doc.body) != (item.title, item.body):
-        _keep_version(session, doc)
-    text_changed = doc.body != item.body or chain_changed or doc.norm_hash != fp.norm_hash
-    old_release = session.get(Release, doc.release_id)
-    assert old_release is not None  # release_id is a non-null foreign key
-    _apply(doc, item, run_id, wanted, fp.norm_hash)
-    if chain_changed:
-        _replace_chain(session, doc.id, chain)
-    if text_changed:
-        write_bands(session, doc.id, fp.bands, replace=True)
-    prints[doc.id] = fp
-    session.flush()
-
-    target: int | None = None
-    if wanted.release_id is not None and wanted.release_id != old_release.id:
-        # Linked to an origin (or re-linked to another one): move, merging what its text matches.
-        target = place(
-            session,
-            fp,
-            prints,
-            role=wanted.role,
-            origin_release=wanted.release_id,
-            exclude=doc.id,
-            threshold=threshold,
-        ).release_id
-    elif wanted.role == "origin" and old_release.origin_document_id not in (None, doc.id):
-        # Stored as somebody's copy before, now an origin in its own right: a release of its own
-        # (and of the copies its text gathers).
-        target = place(session, fp, prints, role="origin", exclude=doc.id, threshold=threshold).release_id
-        if target is None or target == old_release.id:
-            target = new_release(session, item.title, item.body).id
-    elif text_changed and not wanted.linked and not _has_other_documents(session, old_release.id, doc.id):
-        target = place(session, fp, prints, role=wanted.role, exclude=doc.id, threshold=threshold).release_id
-    if target is not None and target != old_release.id and session.get(Release, old_release.id) is not None:
-        doc.release_id = target
-        session.flush()
-        if not _has_other_documents(session, old_release.id, doc.id):
-            session.delete(old_release)
-        else:
-            refresh_release(session, old_release, prints)
-    session.flush()
-    release = session.get(Release, doc.release_id)
-    assert release is not None
-    refresh_release(session, release, prints)
-    session.flush()
-    return StoreResult.UPDATED
-
-
-def _linked_release(session: Session, doc: Document) -> Release | None:
-    """The origin's release ``doc`` sits in as a copy, if it does."""
-    release = session.get(Release, doc.release_id)
-    if release is None or release.origin_document_id in (None, doc.id):
-        return None
-    return release
-
-
-def _store(
-    session: Session,
-    item: ArticleItem,
-    *,
-    run_id: int | None,
-    source_key: str | None,
-    role: str,
-    origin: Document | None,
-    fp: Fingerprint,
-    prints: Fingerprints,
-    threshold: float,
-) -> tuple[StoreResult, Document]:
-    source_id = source_id_for(session, source_key)
-
-    def wanted_for(doc: Document | None) -> _Wanted:
-        if origin is not None:
-            return _Wanted(source_id, "copy", item.origin_status, origin.release_id, item.similarity)
-        linked = _linked_release(session, doc) if doc is not None and role != "origin" else None
-        if linked is not None and doc is not None:
-            # Absence never unlinks: this crawl did not (or could not) follow the origin.
-            status = doc.origin_status if doc.role == "copy" else item.origin_status
-            return _Wanted(source_id, doc.role, status, None, linked=True)
-        return _Wanted(source_id, role, item.origin_status, None)
-
-    doc = find_document(session, item.canonical_url)
-    if doc is None:
-        try:
-            with session.begin_nested():
-                return StoreResult.CREATED, _insert(
-                    session, item, run_id, wanted_for(None), fp, prints, threshold
-                )
-        except IntegrityError:
-            doc = find_document(session, item.canonical_url)
-            if doc is None:
-                raise  # not the race on canonical_url: a real error
-    return _update(session, doc, item, run_id, wanted_for(doc), fp, prints, threshold), doc
-
-
-@dataclass(frozen=True)
-class Stored:
-    result: StoreResult
-    document_id: int
-    release_id: int
-
-
-def _fingerprint(item: ArticleItem) -> Fingerprint:
-    return fingerprint(item.body, [a.phrase for a in item.attributions])
-
-
-def store_item(
-    session: Session,
-    item: ArticleItem,
-    *,
-    run_id: int | None = None,
-    source_key: str | None = None,
-    role: str | None = None,
-    threshold: float = COPY_THRESHOLD,
-) -> Stored:
-    """Insert or update the document for ``item`` and place it in its release; see
-    :func:`store_document`, which returns only the outcome."""
-    wanted_role = item.role or role
-    if wanted_role not in ROLES:
-        raise ValueError(f"role must be one of {ROLES}, not {wanted_role!r}")
-    origin = (
-        item.origin if item.origin is not None and item.origin.canonical_url != item.canonical_url else None
-    )
-    fp = _fingerprint(item)
-    origin_fp = _fingerprint(origin) if origin is not None else None
-    lock_fingerprints(session, [fp] if origin_fp is None else [fp, origin_fp])
-    prints = Fingerprints(session)
-    origin_doc: Document | None = None
-    if origin is not None and origin_fp is not None:
-        # The origin's site is its registry key when the registry knows it.
-        origin_key = origin.site if _known_source_id(session, origin.site) is not None else None
-        _, origin_doc = _store(
-            session,
-            origin,
-            run_id=run_id,
-            source_key=origin_key,
-            role="origin",
-            origin=None,
-            fp=origin_fp,
-            prints=prints,
-            threshold=threshold,
-        )
-    result, doc = _store(
-        session,
-        item,
-        run_id=run_id,
-        source_key=source_key,
-        role=wanted_role,
-        origin=origin_doc,
-        fp=fp,
-        prints=prints,
-        threshold=threshold,
-    )
-    return Stored(result, doc.id, doc.release_id)
-
-
-def store_document(
-    session: Session,
-    item: ArticleItem,
-    *,
-    run_id: int | None,
-    source_key: str | None,
-    role: str | None = None,
-    threshold: float = COPY_THRESHOLD,
-) -> StoreResult:
-    """Insert or update the document for ``item``, keyed by its canonical URL, with its
-    attribution chain, and place it in its release; when ``item.origin`` is set, store the
-    origin first and put the copy in the origin's release.
-
-    ``item.role`` wins over ``role`` (the caller's fallback). The same page again is
-    ``unchanged`` and leaves the rows alone (a changed raw page with the same title, body,
-    date and chain counts as unchanged: ads and clocks change every fetch). A changed title
-    or body keeps the previous one in ``document_versions``.
-
-    Placement (``storage.clusters``): a new document joins the release of a
-    stored document with the same normalised text, or of one sharing a MinHash band whose
-    text it contains or is contained in (``core.syndication.decide``, ``threshold``);
-    releases it matches are merged (the one with an origin wins, else the lowest id); with
-    no match it gets a release of its own. An origin found by following overrides the text
-    match. A copy once linked stays linked when a later crawl brings no origin: absence
-    never unlinks.
-
-    Safe against a concurrent writer: inserts of one URL race in a SAVEPOINT and the loser
-    re-reads the row; writers of alike texts are serialised by advisory locks (PostgreSQL)
-    or the write lock (SQLite).
-    """
-    return store_item(
-        session, item, run_id=run_id, source_key=source_key, role=role, threshold=threshold
-    ).result
-
-
-def check_and_insert(session: Session, item: ArticleItem, *, threshold: float = COPY_THRESHOLD) -> int:
-    """The syndication path of one document, for benchmarks: fingerprint, lock, look the
-    candidates up by (band, hash) and norm_hash, verify, insert the document and its bands,
-    join or merge releases. Returns the release id. This is exactly what the store pipeline
-    runs per item (through :func:`store_document`); the caller frames the transaction."""
-    return store_item(session, item, source_key=None, role=item.role or "own", threshold=threshold).release_id
 
 
 def sync_sources(session: Session, registry: Registry) -> None:

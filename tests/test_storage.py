@@ -42,7 +42,7 @@ def count(sessions: sessionmaker[Session], model: type[Document] | type[Release]
 def store(sessions: sessionmaker[Session], item=None, **kwargs) -> StoreResult:  # type: ignore[no-untyped-def]
     options = {"run_id": None, "source_key": None, "role": "own", **kwargs}
     with sessions.begin() as session:
-        return store_document(session, item or article(), **options)
+        return store_document(session, item or article(), **options).result
 
 
 # --- engine and URLs ------------------------------------------------------------------------
@@ -255,9 +255,9 @@ def test_insert_race_is_answered_by_rereading(
 
     monkeypatch.setattr(write, "find_document", stale_find)
     with sessions.begin() as session:
-        assert store_document(session, article(), run_id=None, source_key=None, role="own") == "unchanged"
+        assert store_document(session, article(), role="own").result == "unchanged"
         # The outer transaction survived the failed SAVEPOINT and can go on writing.
-        assert store_document(session, article(2), run_id=None, source_key=None, role="own") == "created"
+        assert store_document(session, article(2), role="own").result == "created"
     assert calls["n"] == 3
     assert count(sessions, Document) == 2
     assert count(sessions, Release) == 2  # the losing insert's release was rolled back with it
@@ -280,9 +280,9 @@ def test_concurrent_writers_on_postgresql(database_url: str, engine: Engine) -> 
     with factory.begin() as a:
         assert write.find_document(a, article().canonical_url) is None
         with factory.begin() as b:
-            assert store_document(b, article(), run_id=None, source_key=None, role="own") == "created"
+            assert store_document(b, article(), role="own").result == "created"
         # A now inserts and hits the unique constraint; it re-reads B's committed row.
-        assert store_document(a, article(), run_id=None, source_key=None, role="own") == "unchanged"
+        assert store_document(a, article(), role="own").result == "unchanged"
     assert count(factory, Document) == 1
 
 

@@ -57,7 +57,7 @@ def copy_item(n: int, origin: ArticleItem | None, **overrides: Any) -> ArticleIt
 def store(sessions: sessionmaker[Session], item: ArticleItem, **kwargs: Any) -> StoreResult:
     options: dict[str, Any] = {"run_id": None, "source_key": item.site, "role": "own", **kwargs}
     with sessions.begin() as session:
-        return store_document(session, item, **options)
+        return store_document(session, item, **options).result
 
 
 def doc(session: Session, url: str) -> Document:

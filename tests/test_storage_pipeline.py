@@ -1,4 +1,5 @@
-"""ValidatePipeline and StorePipeline as Scrapy components: unit level and one real engine run."""
+"""ValidatePipeline, StorePipeline and the crawl-run extension as Scrapy components: unit level and
+one real engine run."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from core.registry import load_registry, role_for
 from crawler.config import database_url as configured_database_url
-from pipelines.store import StorePipeline, role_for
+from crawler.extensions.runs import CrawlRuns
+from pipelines.store import StorePipeline
 from pipelines.validate import ValidatePipeline
 from storage.db import make_engine, make_sessionmaker
 from storage.models import CrawlRun, Document, Release
@@ -39,9 +42,19 @@ def settings(db_url: str, sources_file: str, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def pipeline(db_url: str, sources_file: str) -> Iterator[StorePipeline]:
+def runs(db_url: str, sources_file: str) -> Iterator[CrawlRuns]:
+    """The crawl-run extension, opened as a crawl opens it (its crawler's stats hold the run id)."""
     crawler = get_crawler(settings_dict=settings(db_url, sources_file))
-    pipeline = build_from_crawler(StorePipeline, crawler)
+    runs = build_from_crawler(CrawlRuns, crawler)
+    runs.spider_opened(Spider(name="default"))
+    yield runs
+    if runs.engine is not None:
+        runs.engine.dispose()
+
+
+@pytest.fixture
+def pipeline(runs: CrawlRuns) -> Iterator[StorePipeline]:
+    pipeline = build_from_crawler(StorePipeline, runs.crawler)
     pipeline.open_spider()
     yield pipeline
     if pipeline.engine is not None:
@@ -103,11 +116,15 @@ def test_store_disabled_is_not_configured(db_url: str, sources_file: str) -> Non
     crawler = get_crawler(settings_dict=settings(db_url, sources_file, MANBA_STORE_ENABLED=False))
     with pytest.raises(NotConfigured):
         build_from_crawler(StorePipeline, crawler)
+    with pytest.raises(NotConfigured):
+        build_from_crawler(CrawlRuns, crawler)
 
 
-def test_roles_follow_the_source_kind() -> None:
-    assert role_for("ministry") == role_for("government") == "origin"
-    assert role_for("agency") == role_for("outlet") == role_for(None) == "own"
+def test_roles_follow_the_source_kind(sources_file: str) -> None:
+    registry = load_registry(sources_file)
+    kinds = {source.kind: source for source in registry}
+    assert role_for(kinds["ministry"]) == "origin"
+    assert role_for(kinds["agency"]) == role_for(kinds["outlet"]) == role_for(None) == "own"
 
 
 def test_database_url_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,10 +139,18 @@ def test_database_url_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
     assert configured_database_url(cmdline) == "sqlite:///cmdline.sqlite3"
 
 
-def test_open_creates_the_store_and_a_crawl_run(pipeline: StorePipeline, db_url: str) -> None:
+def test_open_creates_the_store_and_a_crawl_run(
+    runs: CrawlRuns, pipeline: StorePipeline, db_url: str
+) -> None:
     assert Path(db_url.removeprefix("sqlite:///")).exists()
-    assert pipeline.run_id is not None
-    assert pipeline.spider_name == "default"
+    assert pipeline.run_id is not None and pipeline.run_id == runs.run_id
+    engine = make_engine(db_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            run = session.scalars(select(CrawlRun)).one()
+    finally:
+        engine.dispose()
+    assert (run.id, run.spider, run.status) == (runs.run_id, "default", "running")
 
 
 def test_process_item_stores_once_and_counts(pipeline: StorePipeline, db_url: str) -> None:
@@ -165,12 +190,13 @@ def test_process_item_links_a_copy_to_its_origin(pipeline: StorePipeline, db_url
     assert docs[copy.canonical_url].release_id == docs[origin.canonical_url].release_id
 
 
-def test_spider_closed_finishes_the_run(pipeline: StorePipeline, db_url: str) -> None:
+def test_spider_closed_finishes_the_run(runs: CrawlRuns, pipeline: StorePipeline, db_url: str) -> None:
     pipeline.process_item(article())
     assert pipeline.stats is not None
     pipeline.stats.set_value("downloader/response_count", 5)
+    runs.spider_closed(Spider(name="default"), reason="finished")
     pipeline.spider_closed(reason="finished")
-    assert pipeline.engine is None
+    assert pipeline.engine is None and runs.engine is None
     engine = make_engine(db_url)
     try:
         with make_sessionmaker(engine)() as session:
@@ -211,7 +237,9 @@ class ItemsSpider(Spider):
 @deferred_f_from_coro_f
 async def test_a_crawl_stores_items_and_records_the_run(db_url: str, sources_file: str) -> None:
     pipelines = {"pipelines.validate.ValidatePipeline": 100, "pipelines.store.StorePipeline": 900}
-    crawler = get_crawler(ItemsSpider, settings(db_url, sources_file, ITEM_PIPELINES=pipelines))
+    extensions = {"crawler.extensions.runs.CrawlRuns": 400}
+    crawler = get_crawler(ItemsSpider, settings(db_url, sources_file, ITEM_PIPELINES=pipelines,
+                                                EXTENSIONS=extensions))
     await crawler.crawl_async()
     assert crawler.stats is not None
     stats = crawler.stats.get_stats()

@@ -22,7 +22,7 @@ from storage.models import Document, DocumentVersion, MinhashBand, Release
 from storage.recluster import recluster
 from storage.retry import in_transaction
 from storage.testing import article, story
-from storage.write import StoreResult, check_and_insert, store_document
+from storage.write import StoreResult, store_document
 from tests.test_storage_origins import ICT, ISNA, copy_item, origin_item, store, total
 
 RELEASE = (
@@ -268,18 +268,18 @@ def test_candidate_lookup_uses_the_band_index(engine: Engine, sessions: sessionm
 # --- benchmark API ------------------------------------------------------------------------------
 
 
-def test_bulk_loaded_signatures_then_check_and_insert(sessions: sessionmaker[Session]) -> None:
+def test_bulk_loaded_signatures_then_store_document(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
         assert bulk_load_signatures(session, random_rows(300, seed=3), batch=128) == 300
     assert total(sessions, Document) == total(sessions, Release) == 300
     assert total(sessions, MinhashBand) == 300 * PER_DOCUMENT
     with sessions.begin() as session:
-        first = check_and_insert(session, outlet(1, RELEASE, [], role="own"))
+        first = store_document(session, outlet(1, RELEASE, [], role="own")).release_id
     with sessions.begin() as session:
-        second = check_and_insert(
+        second = store_document(
             session, outlet(2, "به نقل از وزارت ارتباطات، " + arabic(RELEASE), role="copy")
-        )
-        third = check_and_insert(session, outlet(3, OTHER, [], role="own"))
+        ).release_id
+        third = store_document(session, outlet(3, OTHER, [], role="own")).release_id
     assert first == second != third
     assert total(sessions, Release) == 302
 
@@ -391,9 +391,7 @@ def _store_concurrently(url: str, worker: int, barrier: Any) -> None:
     items = concurrent_items(worker)
     for item, role in items:
         barrier.wait()  # both processes start each release together
-        in_transaction(
-            sessions, lambda s, i=item, r=role: store_document(s, i, run_id=None, source_key=i.site, role=r)
-        )
+        in_transaction(sessions, lambda s, i=item, r=role: store_document(s, i, source_key=i.site, role=r))
     engine.dispose()
 
 

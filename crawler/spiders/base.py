@@ -28,8 +28,9 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from core.items import ArticleItem
-from core.registry import Registry, Source, load_registry
+from core.registry import Registry, Source
 from core.text.urls import canonical_url
+from crawler import shared
 from crawler.fetch import NotAPage, fetch_failure_reason, language_code, page_response, render_meta, same_site
 from crawler.pages import page_class
 
@@ -46,7 +47,7 @@ class ManbaSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ManbaSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.registry = load_registry(crawler.settings.get("MANBA_SOURCES_FILE"))
+        spider.registry = shared.registry(crawler)
         hours = crawler.settings.getfloat("MANBA_DATE_FUTURE_TOLERANCE_HOURS", DEFAULT_FUTURE_TOLERANCE_HOURS)
         spider.future_tolerance = timedelta(hours=max(0.0, hours))
         spider.url_length_limit = crawler.settings.getint("URLLENGTH_LIMIT", 2083)
