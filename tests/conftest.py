@@ -1,10 +1,12 @@
-"""Shared fixtures: the generated fixture web served on loopback, and running `scrapy` as a user does."""
+"""Shared fixtures: the generated fixture web served on loopback, the attribution tables' name index, and
+running `scrapy` as a user does."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,8 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.registry import load_registry
+from core.attribution import NameIndex
+from core.registry import _source, load_registry
 from fixtureweb import FixtureServer, FixtureWeb, build, free_port
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade_to_head
@@ -29,6 +32,7 @@ from storage.write import sync_sources
 
 REPO = Path(__file__).resolve().parents[1]
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
+ATTRIBUTION_FIXTURES = REPO / "tests" / "fixtures" / "attribution"
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +70,20 @@ def served_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeWeb]:
     yield serve
     for server in servers:
         server.stop()
+
+
+# --- attribution ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def names() -> NameIndex:
+    """The shipped registry plus two outlets (93z «تجهیزات جانبی», digiato) from the attribution
+    fixtures: the name index of the attribution tables (tests/attribution/, tests/test_attribution.py)."""
+    registry = load_registry(REPO / "core" / "sources.toml")
+    extra = tomllib.loads((ATTRIBUTION_FIXTURES / "extra_sources.toml").read_text(encoding="utf-8"))
+    for key, entry in extra["sources"].items():
+        registry.sources[key] = _source(key, entry)
+    return NameIndex.from_registry(registry)
 
 
 # --- stores: one per test, on every available backend -----------------------------------------

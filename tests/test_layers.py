@@ -105,7 +105,8 @@ def _tree(root: Path, files: dict[str, str]) -> Path:
         ("crawler/shell.py", "from commands.export import Command\n", "crawler (layer 2) imports commands"),
         ("pipelines/origin.py", "from crawler.spiders.base import fetch\n", "imports the spider module"),
         ("pipelines/origin.py", "from fixtureweb.server import FixtureServer\n", "production code imports"),
-        ("core/attribution/persian.py", "from ...storage import db\n", "core (layer 0) imports storage"),
+        ("core/attribution/families/opening.py", "from ....storage import db\n",
+         "core (layer 0) imports storage"),
     ],
 )
 def test_an_import_up_the_layers_is_caught(tmp_path: Path, name: str, text: str, rule: str) -> None:
@@ -119,6 +120,6 @@ def test_imports_down_the_layers_pass(tmp_path: Path) -> None:
         "pipelines/store.py": "from crawler.config import database_url\nfrom storage import write\n",
         "storage/write.py": "import sqlalchemy\nfrom core.items import ArticleItem\n",
         "crawler/spiders/urls.py": "from crawler.spiders.base import ArticleSpider\n",
-        "core/attribution/persian.py": "from .scanner import Scanner\nimport re\n",
+        "core/attribution/families/opening.py": "from ..scanner import Scanner\nimport re\n",
     })
     assert violations(root) == []

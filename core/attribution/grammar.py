@@ -1,18 +1,35 @@
 """Who a text credits: every credit family run over one normalised text, merged into one chain.
 
-The scanner and the chain are in ``scanner``; the families in ``persian`` and ``foreign``.
+The scanner and the chain are in ``scanner``; each family is a module of ``families`` whose ``find``
+adds that family's credits to the scanner.  The order below is the order credits are added in, which
+breaks ties between credits at the same place.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from core.attribution.foreign import ForeignFamilies
+from core.attribution.families import (
+    arabic,
+    code_lines,
+    data_sources,
+    datelines,
+    english,
+    interviews,
+    line_labels,
+    opening,
+    other_languages,
+    pr_office,
+    quoting,
+    signoffs,
+    source_labels,
+    wrote,
+)
 from core.attribution.model import Chain
 from core.attribution.names import NameIndex
 from core.attribution.normalise import normalise
-from core.attribution.persian import PersianFamilies
-from core.attribution.scanner import guess_kind
+from core.attribution.scanner import Scanner, guess_kind
 
 __all__ = ["find_attributions", "guess_kind"]
 
@@ -25,9 +42,11 @@ _ARABIC = re.compile(r"[ةأإىؤ]")
 _ARTICLE_WORDS = re.compile(r"(?<!\S)(?:و|ب|ل|ف)?ال\w{2,}")
 _PERSIAN_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 
-
-class _Parser(PersianFamilies, ForeignFamilies):
-    """Every family over one text."""
+_EVERY_TEXT: tuple[Callable[[Scanner], None], ...] = (
+    opening.find, quoting.find, pr_office.find, datelines.find, wrote.find, source_labels.find,
+    interviews.find, data_sources.find, line_labels.find, signoffs.find,
+)
+"""The families every text goes through, before the ones a language test can skip."""
 
 
 def find_attributions(text: str, names: NameIndex, *, publisher: str | None = None) -> Chain:
@@ -37,23 +56,15 @@ def find_attributions(text: str, names: NameIndex, *, publisher: str | None = No
     («به گزارش تجهیزات جانبی» on that outlet's page) is not a source.  Without it every credited name
     counts, except an outlet's own reporter («به گزارش خبرنگار X»), which only sets ``own_reporting``.
     """
-    parser = _Parser(normalise(text), names, publisher)
-    parser.opening()
-    parser.quoting()
-    parser.pr_office()
-    parser.datelines()
-    parser.wrote()
-    parser.source_labels()
-    parser.interviews()
-    parser.data_sources()
-    parser.line_labels()
-    parser.signoffs()
-    low = parser.s.lower()
-    if _LATIN_WORDS.search(parser.s) and any(w in low for w in _EN_WORDS):
-        parser.english()
-    parser.code_lines()
-    if _ARABIC.search(text) or len(_ARTICLE_WORDS.findall(parser.s)) >= 3:
-        parser.arabic()
-    if not _PERSIAN_SCRIPT.search(parser.s):
-        parser.other_languages()
-    return parser.chain()
+    scanner = Scanner(normalise(text), names, publisher)
+    for family in _EVERY_TEXT:
+        family(scanner)
+    low = scanner.s.lower()
+    if _LATIN_WORDS.search(scanner.s) and any(w in low for w in _EN_WORDS):
+        english.find(scanner)
+    code_lines.find(scanner)
+    if _ARABIC.search(text) or len(_ARTICLE_WORDS.findall(scanner.s)) >= 3:
+        arabic.find(scanner)
+    if not _PERSIAN_SCRIPT.search(scanner.s):
+        other_languages.find(scanner)
+    return scanner.chain()

@@ -1,6 +1,6 @@
 """The name-boundary scanner every credit family uses, and the merged chain.
 
-A family (``persian``, ``foreign``) finds a trigger that says where a name starts (or ends); the scanner
+A family (a module of ``families``) finds a trigger that says where a name starts (or ends); the scanner
 reads the name: a known registry name is taken whole (longest match, any spelling); an unknown one runs
 word by word until «،» «:» «؛» a newline, a hop connector («به نقل از», «از») or a word that starts a new
 clause (a verb, «در», «که» …).  How much of an unknown name a family accepts depends on how reliable its
@@ -42,7 +42,6 @@ _EN_FILLER = re.compile(
     re.I,
 )
 _EN_ARTICLE = re.compile(r"(?:the|a|an)\s")  # lower case only: "The Verge" keeps its article
-_EN_HOP = re.compile(r",?\s(?:quoting|citing|via)\s", re.I)
 _EN_GLUE = frozenset({"of", "and", "for", "&", "on", "de", "del", "la", "des", "du", "der", "d'"})
 _EN_STOP = frozenset({
     "said", "says", "announced", "reported", "wrote", "stated", "told", "on", "in", "at", "which", "that",
@@ -50,12 +49,13 @@ _EN_STOP = frozenset({
     "is", "was", "has", "have", "had", "will", "would", "are", "were", "be", "been", "also", "first",
     "denied", "confirmed", "posted", "claimed", "published",
 })
-_LATIN = re.compile(r"[A-Za-z]")
+LATIN = re.compile(r"[A-Za-z]")
 _SLUG = re.compile(r"[a-z][a-z0-9.-]+")
-_POSSESSIVE = re.compile(r"['’]s$", re.I)
+POSSESSIVE = re.compile(r"['’]s$", re.I)
 _ABBREVIATION = re.compile(r"(?:[A-Z]\.){2,}|[A-Z][a-z]?\.")
 _NOT_AFTER_HEAD = frozenset({"در", "که", "با", "به", "از", "را", "و", "این", "آن", "نیز", "هم", "برای"})
 AR_HOP = re.compile(r"\s?(?:،\s?)?(?:نقلا\s)?عن\s")
+_NEWLINE = re.compile(r"\n")
 
 
 @dataclass
@@ -115,6 +115,10 @@ class Scanner:
         self.credits: list[Credit] = []
 
     # --- the name-boundary scanner ---------------------------------------------------------
+    def line_starts(self) -> list[int]:
+        """Where each line of the text starts."""
+        return [0, *(m.end() for m in _NEWLINE.finditer(self.s))]
+
     def skip(self, p: int) -> int:
         return p + 1 if p < len(self.s) and self.s[p] == " " else p
 
@@ -208,7 +212,7 @@ class Scanner:
 
     def any_scan(self, p: int) -> Name | None:
         """A name in whichever script starts at ``p``."""
-        return self.en_scan(p) if _LATIN.match(self.s, self.skip(p)) else self.scan(p)
+        return self.en_scan(p) if LATIN.match(self.s, self.skip(p)) else self.scan(p)
 
     def en_scan(self, p: int) -> Name | None:
         """An English name starting at ``p`` («the ICT ministry's website» gives «ICT ministry»)."""
@@ -240,7 +244,7 @@ class Scanner:
             following = lx.LATIN_WORD.match(s, self.skip(word.end()))
             then_capital = following is not None and following.group()[:1].isupper()
             if not capital and count < 4 and (not text[:1].isupper() or low in lx.DESCRIPTORS
-                                              or _POSSESSIVE.search(text)) and \
+                                              or POSSESSIVE.search(text)) and \
                     (low not in lx.LATIN_CUES or then_capital):
                 p, end = self.skip(word.end()), self.skip(word.end())  # "data company Vortexa", "Iran's X"
                 count += 1
