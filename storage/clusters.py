@@ -82,15 +82,21 @@ class Fingerprints:
     def one(self, doc: Document) -> Fingerprint:
         return self.get([doc])[doc.id]
 
-    def stored(self, body_hashes: Mapping[int, str]) -> dict[int, Fingerprint]:
-        """Fingerprints of stored documents by id → ``body_hash``, without loading the documents:
+    def stored(
+        self, body_hashes: Mapping[int, str], norm_hashes: Mapping[int, str | None] | None = None
+    ) -> dict[int, Fingerprint]:
+        """Fingerprints of stored documents by id → ``body_hash`` (and ``norm_hash``, as stored), without
+        loading the documents:
         a body is read only for those whose packed shingles or match text this process does not
         remember (all of them in one query)."""
         missing = [doc_id for doc_id in body_hashes if doc_id not in self.cache]
         if missing:
             phrases = phrases_of(self.session, missing)
+            known = norm_hashes or {}
             made = {
-                doc_id: Fingerprint.stored(body_hashes[doc_id], phrases[doc_id], self._body_loader(doc_id))
+                doc_id: Fingerprint.stored(
+                    body_hashes[doc_id], phrases[doc_id], self._body_loader(doc_id), known.get(doc_id)
+                )
                 for doc_id in missing
             }
             unknown = [doc_id for doc_id, fp in made.items() if not fp.remembered]
@@ -221,15 +227,17 @@ def find_matches(
     if hits:
         # Ids and body hashes only: most candidates' packed shingles are remembered by this process.
         rows = session.execute(
-            select(Document.id, Document.release_id, Document.body_hash, Release.origin_document_id)
+            select(Document.id, Document.release_id, Document.body_hash, Document.norm_hash,
+                   Release.origin_document_id)
             .join(Release, Release.id == Document.release_id)
             .where(Document.id.in_(list(hits)))
         )
         members: dict[int, list[tuple[int, bool]]] = {}
         body_hashes: dict[int, str] = {}
-        for doc_id, release_id, body_hash, origin_id in rows:
+        norm_hashes: dict[int, str | None] = {}
+        for doc_id, release_id, body_hash, norm_hash, origin_id in rows:
             members.setdefault(release_id, []).append((doc_id, origin_id is not None))
-            body_hashes[doc_id] = body_hash
+            body_hashes[doc_id], norm_hashes[doc_id] = body_hash, norm_hash
         ranked = sorted(members, key=lambda r: (-max(hits[d] for d, _ in members[r]), r))
         tried = {
             release_id: sorted(members[release_id], key=lambda m: (-hits[m[0]], m[0]))[
@@ -239,7 +247,8 @@ def find_matches(
             if release_id not in by_release
         }
         prints = fingerprints.stored(
-            {doc_id: body_hashes[doc_id] for candidates in tried.values() for doc_id, _ in candidates}
+            {doc_id: body_hashes[doc_id] for candidates in tried.values() for doc_id, _ in candidates},
+            norm_hashes,
         )
         for release_id, candidates in tried.items():
             for doc_id, has_origin in candidates:

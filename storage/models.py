@@ -204,7 +204,6 @@ class Document(TimestampMixin, Base):
     similarity: Mapped[float | None] = mapped_column(Float)
     """The copy decision's similarity (``core.syndication.decide.copy_similarity``) to the release's
     head, or to the origin that origin following linked it to (the head itself is not compared)."""
-    """Similarity to the release's origin document (``None`` when not compared)."""
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     """Extracted body as published (not normalised)."""

@@ -104,12 +104,20 @@ class Fingerprint:
             self._text = prepared.text
 
     @classmethod
-    def stored(cls, body_hash: str, phrases: Iterable[str], load_body: Callable[[], str]) -> Fingerprint:
-        """A stored document's fingerprint, known by the sha256 of its body (``documents.body_hash``):
-        the body is read (``load_body``) only when a part that is not remembered is needed."""
+    def stored(
+        cls,
+        body_hash: str,
+        phrases: Iterable[str],
+        load_body: Callable[[], str],
+        norm_hash: str | None = None,
+    ) -> Fingerprint:
+        """A stored document's fingerprint, known by the sha256 of its body (``documents.body_hash``)
+        and, when given, its stored ``documents.norm_hash`` (so comparing normalised texts reads no
+        body): the body is read (``load_body``) only when a part that is not remembered is needed."""
         fp = cls.__new__(cls)
         fp._body, fp._load_body, fp._body_hash, fp.phrases = None, load_body, body_hash, tuple(phrases)
-        fp._key = fp._text = fp._paragraphs = fp._sentences = fp._norm_hash = fp._shingles = None
+        fp._key = fp._text = fp._paragraphs = fp._sentences = fp._shingles = None
+        fp._norm_hash = norm_hash or None  # an empty stored value is worked out again
         fp._packed = fp._signature = fp._bands = None
         return fp
 
