@@ -11,6 +11,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.config import database_url
 from storage.db import StoreNotReady
+from storage.label_scores import ChangeScore
 from storage.read import reading
 from storage.summary import (
     LabelReport,
@@ -104,6 +105,25 @@ def format_scores(report: LabelReport) -> list[str]:
                 f"{label} pairwise precision {_ratio(clusters.correct_pairs, clusters.stored_pairs)}"
                 f"  recall {_ratio(clusters.correct_pairs, clusters.labelled_pairs)}  F1 {f1}"
             )
+    return lines + format_changes(report.changes)
+
+
+def format_changes(score: ChangeScore | None) -> list[str]:
+    """What copies changed, against the labels: one line a kind of change."""
+    if score is None:
+        return []
+    lines = [
+        f"copy changes  {score.copies} labelled copies, against the labelled reference "
+        f"{_ratio(score.against, score.copies)}"
+    ]
+    for name, kind in [*score.kinds.items(), ("title", score.titles)]:
+        lines.append(
+            f"  {name:<9} precision {_ratio(kind.matched, kind.stored)}"
+            f"  recall {_ratio(kind.matched, kind.labelled)}"
+        )
+    lines.append(
+        f"  variants-only copies with a change flagged {score.variants_flagged}/{score.variants_only}"
+    )
     return lines
 
 

@@ -52,6 +52,9 @@ class Source:
     """Regex an article URL matches; used on listing pages and sitemaps."""
     max_listing_pages: int = 20
     origin: OriginSearch | None = None
+    boilerplate: tuple[str, ...] = ()
+    """Lines the source puts inside its article bodies that are not the story (like boxes,
+    follow-us lines): never counted as a copy's added sentences."""
 
     def start_urls(self) -> list[tuple[str, str]]:
         """(kind, url) pairs a crawl of this source starts from."""
@@ -120,7 +123,7 @@ def _source(key: str, entry: dict[str, object]) -> Source:
             raise RegistryError(f"source {key!r}: origin.search must be a URL template with {{query}}")
         origin_search = OriginSearch(search=search, listings=_strings(origin, "listings", key))
     known = {"kind", "names", "hosts", "page", "render", "enabled", "listings", "feeds",
-             "sitemaps", "article_pattern", "max_listing_pages", "origin"}
+             "sitemaps", "article_pattern", "max_listing_pages", "origin", "boilerplate"}
     unknown = set(entry) - known
     if unknown:
         raise RegistryError(f"source {key!r}: unknown field(s) {sorted(unknown)}")
@@ -143,6 +146,7 @@ def _source(key: str, entry: dict[str, object]) -> Source:
         article_pattern=str(pattern) if pattern is not None else None,
         max_listing_pages=max_pages,
         origin=origin_search,
+        boilerplate=_strings(entry, "boilerplate", key),
     )
 
 

@@ -19,8 +19,11 @@ from storage.models import Document, DocumentAttribution, Release, Source
 BATCH_SIZE = 500
 ROLE_ORDER = {"origin": 0, "copy": 1, "own": 2}
 
-DOCUMENT_FIELDS = ("url", "site", "title", "published_at", "role", "similarity", "text", "attributions")
-CSV_FIELDS = ("release_id", *DOCUMENT_FIELDS, "origin_url")
+DOCUMENT_FIELDS = (
+    "url", "site", "title", "published_at", "role", "similarity", "text", "attributions", "changes",
+)  # fmt: skip
+CHANGE_COUNTS = ("cut", "added", "reworded", "figures")
+CSV_FIELDS = ("release_id", *DOCUMENT_FIELDS[:-1], "origin_url", "kept", *CHANGE_COUNTS)
 
 
 def _iso(doc: Document) -> str | None:
@@ -37,7 +40,8 @@ def document_dict(doc: Document, attributions: list[DocumentAttribution] | None 
 
     ``url`` is the canonical URL (the document's identity); ``published_at`` is
     given in the UTC offset the page itself used; ``attributions`` are the chain's
-    rows in position order (nearest source first).
+    rows in position order (nearest source first); ``changes`` is what a copy changed against
+    its release's reference (``storage.changes``), null for every other role.
     """
     return {
         "url": doc.canonical_url,
@@ -48,6 +52,7 @@ def document_dict(doc: Document, attributions: list[DocumentAttribution] | None 
         "similarity": doc.similarity,
         "text": doc.body,
         "attributions": [attribution_dict(a) for a in attributions or []],
+        "changes": doc.changes if doc.role == "copy" else None,
     }
 
 
@@ -127,7 +132,9 @@ def iter_document_rows(session: Session) -> Iterator[dict[str, Any]]:
     """One flat row per document (``CSV_FIELDS``), in the order of :func:`iter_releases`.
 
     ``attributions`` is a JSON string, since CSV has no lists; ``origin_url`` is the URL of
-    the release's origin document (empty when it has none).
+    the release's origin document (empty when it has none); a copy's changes are given as
+    ``kept`` and the number of cut, added and reworded sentences and changed figures (empty for
+    other roles).
     """
     for release in iter_releases(session):
         origin = release["origin"]
@@ -135,4 +142,8 @@ def iter_document_rows(session: Session) -> Iterator[dict[str, Any]]:
             row = {"release_id": release["release_id"], **doc}
             row["attributions"] = json.dumps(doc["attributions"], ensure_ascii=False)
             row["origin_url"] = origin["url"] if origin is not None else None
+            changes = row.pop("changes")
+            row["kept"] = changes["kept"] if changes else None
+            for name in CHANGE_COUNTS:
+                row[name] = len(changes[name]) if changes else None
             yield row

@@ -1,4 +1,5 @@
-"""How stored attribution chains, origin links and releases compare with ground-truth labels.
+"""How stored attribution chains, origin links, releases and copies' changes compare with
+ground-truth labels.
 
 Pure functions over plain data (no database, no Scrapy): ``summary`` feeds them what
 the store holds for each labelled article.
@@ -10,7 +11,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
+
+from core.syndication.changes import comparison_words, figure_value
 
 _LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "\u200c": " "})
 _SPACES = re.compile(r"\s+")
@@ -157,3 +161,101 @@ def score_clusters(assignments: Iterable[tuple[Any, Any]]) -> ClusterScore:
         stored_pairs=_pairs(stored.values()),
         correct_pairs=_pairs(both.values()),
     )
+
+
+# --- what copies changed ------------------------------------------------------------------------
+CHANGE_KINDS = ("cut", "added", "reworded", "figures")
+SAME_SENTENCE = 0.8
+"""Word-set Jaccard at which a stored sentence and a labelled one are the same sentence (a label
+may keep a few words the store leaves out, such as a credit clause, or the other way round)."""
+
+
+def _sentence_words(text: str) -> frozenset[str]:
+    return frozenset(comparison_words(text))
+
+
+def _same_sentence(a: str, b: str) -> bool:
+    x, y = _sentence_words(a), _sentence_words(b)
+    return x == y or (bool(x | y) and len(x & y) / len(x | y) >= SAME_SENTENCE)
+
+
+def _same_figure(stored: Mapping[str, Any], labelled: Mapping[str, Any]) -> bool:
+    """The stored figure change names the labelled one: each labelled figure, in comparison form,
+    is the stored one or a part of it (a stored date «۱۸ مهر ۱۴۰۳» for a labelled day «۱۸»)."""
+    return all(
+        figure_value(str(labelled[side])) in figure_value(str(stored[side])) for side in ("from", "to")
+    )
+
+
+def _same_item(kind: str, stored: Any, labelled: Any) -> bool:
+    if kind == "figures":
+        return _same_figure(stored, labelled)
+    if kind == "reworded":
+        return all(_same_sentence(stored[side], labelled[side]) for side in ("from", "to"))
+    return _same_sentence(str(stored), str(labelled))
+
+
+def _matched(kind: str, stored: Sequence[Any], labelled: Sequence[Any]) -> int:
+    """Stored items paired one to one with labelled ones, greedily in order."""
+    left = list(labelled)
+    found = 0
+    for item in stored:
+        at = next((k for k, want in enumerate(left) if _same_item(kind, item, want)), None)
+        if at is not None:
+            left.pop(at)
+            found += 1
+    return found
+
+
+@dataclass
+class KindScore:
+    stored: int = 0
+    labelled: int = 0
+    matched: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.matched / self.stored if self.stored else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.matched / self.labelled if self.labelled else None
+
+
+@dataclass
+class ChangeScore:
+    copies: int = 0
+    """Labelled copies compared (those with a ``changes`` label)."""
+    against: int = 0
+    """Of them, stored with changes against the labelled reference."""
+    kinds: dict[str, KindScore] = dataclass_field(
+        default_factory=lambda: {kind: KindScore() for kind in CHANGE_KINDS}
+    )
+    titles: KindScore = dataclass_field(default_factory=KindScore)
+    variants_only: int = 0
+    """Labelled copies that changed nothing but letters, ZWNJ and digits."""
+    variants_flagged: int = 0
+    """Of them, stored with a figure (or any other change) flagged."""
+
+
+def score_changes(pairs: Iterable[tuple[Mapping[str, Any] | None, Mapping[str, Any]]]) -> ChangeScore:
+    """Stored ``changes`` against labelled ones, item by item: ``(stored or None, labelled)`` for
+    every labelled copy. A copy stored without changes has found none of its labelled items."""
+    score = ChangeScore()
+    for stored, labelled in pairs:
+        score.copies += 1
+        stored = stored or {}
+        score.against += stored.get("against") == labelled.get("against")
+        for kind in CHANGE_KINDS:
+            got, want = list(stored.get(kind) or []), list(labelled.get(kind) or [])
+            k = score.kinds[kind]
+            k.stored, k.labelled = k.stored + len(got), k.labelled + len(want)
+            k.matched += _matched(kind, got, want)
+        got_title, want_title = stored.get("title"), labelled.get("title")
+        score.titles.stored += got_title is not None
+        score.titles.labelled += want_title is not None
+        score.titles.matched += got_title is not None and want_title is not None
+        if labelled.get("variants_only"):
+            score.variants_only += 1
+            score.variants_flagged += any(stored.get(kind) for kind in CHANGE_KINDS)
+    return score

@@ -103,6 +103,9 @@ class Source(TimestampMixin, Base):
     kind: Mapped[str] = mapped_column(String(16))
     names: Mapped[list[str]]
     hosts: Mapped[list[str]]
+    boilerplate: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
+    """Lines the source puts in its article bodies that are not the story (a copy's changes
+    never count them as added)."""
 
 
 class CrawlRun(Base):
@@ -204,6 +207,12 @@ class Document(TimestampMixin, Base):
     similarity: Mapped[float | None] = mapped_column(Float)
     """The copy decision's similarity (``core.syndication.decide.copy_similarity``) to the release's
     head, or to the origin that origin following linked it to (the head itself is not compared)."""
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    """What this copy changed against its release's reference (``core.syndication.changes``,
+    the export's ``changes``); None unless the role is copy."""
+    changes_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    """What ``changes`` was computed from (rule version, reference and both texts): a different
+    key means it is recomputed (``storage.changes.refresh_changes``)."""
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     """Extracted body as published (not normalised)."""

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from core.syndication.decide import Fingerprint, copy_score, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
+from storage.changes import refresh_changes
 from storage.clusters import Fingerprints, followed, head_of, phrases_of, refresh_release
 from storage.models import Document, MinhashBand, Release
 
@@ -184,5 +185,8 @@ def recluster(session: Session, *, threshold: float = COPY_THRESHOLD) -> Reclust
     for release_id, release in releases.items():
         if release_id not in claimed:
             session.delete(release)
+    session.flush()
+    for release in targets:  # a copy whose reference changed gets its changes worked out again
+        refresh_changes(session, release.id)
     session.flush()
     return ReclusterReport(len(docs), before, len(claimed), moved, threshold)

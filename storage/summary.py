@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.label_scores import (
     AttributionScore,
+    ChangeScore,
     ClusterScore,
     OriginLinkScore,
     score_attributions,
+    score_changes,
     score_clusters,
     score_origin_links,
 )
@@ -108,6 +110,9 @@ class LabelReport:
     """The same over Persian pages only: translations of a release share none of its text, so
     no text measure can place them; this is the figure the syndication target is about."""
 
+    changes: ChangeScore | None = None
+    """Stored copies' changes against labelled ones (``None`` when no label has ``changes``)."""
+
     @property
     def ok(self) -> bool:
         return not self.missing and not self.date_mismatches
@@ -188,6 +193,13 @@ def compare_labels(session: Session, articles: list[dict[str, Any]]) -> LabelRep
             (a.get("release"), stored[str(a["url"])].release_id)
             for a in articles
             if str(a["url"]) in stored and a.get("lang", "fa") == "fa"
+        )
+    if any(a.get("changes") for a in articles):
+        report.changes = score_changes(
+            (stored[url].changes if url in stored else None, a["changes"])
+            for a in articles
+            if a.get("changes")
+            for url in [str(a["url"])]
         )
     return report
 

@@ -28,6 +28,7 @@ from core.items import ArticleItem
 from core.registry import Registry
 from core.syndication.decide import Fingerprint, copy_similarity, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
+from storage.changes import forget_changes, refresh_changes
 from storage.clusters import (
     Fingerprints,
     Placement,
@@ -266,6 +267,7 @@ def _insert(
         refresh_release(session, release, prints, members=[doc], attributed={doc.id: attributed})
     else:
         _settle_new_member(session, doc, prints, placement)
+        refresh_changes(session, doc.release_id)
     session.flush()
     return doc
 
@@ -309,6 +311,7 @@ def _update(
     _apply(doc, item, run_id, wanted, fp.norm_hash)
     if chain_changed:
         _replace_chain(session, doc.id, chain)
+        forget_changes(doc)  # its credit phrases, which its changes leave out, are new
     if text_changed:
         write_bands(session, doc.id, fp.bands, replace=True)
     prints[doc.id] = fp
@@ -322,10 +325,12 @@ def _update(
             session.delete(old_release)
         else:
             refresh_release(session, old_release, prints)
+            refresh_changes(session, old_release.id)
     session.flush()
     release = session.get(Release, doc.release_id)
     assert release is not None
     refresh_release(session, release, prints)
+    refresh_changes(session, release.id)
     session.flush()
     return StoreResult.UPDATED
 
@@ -549,17 +554,19 @@ def sync_sources(session: Session, registry: Registry) -> None:
     """
     existing = {s.key: s for s in session.scalars(select(Source))}
     for entry in registry:
-        names, hosts = list(entry.names), list(entry.hosts)
+        names, hosts, boilerplate = list(entry.names), list(entry.hosts), list(entry.boilerplate)
         row = existing.get(entry.key)
         if row is None:
             try:
                 with session.begin_nested():
-                    session.add(Source(key=entry.key, kind=entry.kind, names=names, hosts=hosts))
+                    row = Source(key=entry.key, kind=entry.kind, names=names, hosts=hosts)
+                    row.boilerplate = boilerplate
+                    session.add(row)
                 continue
             except IntegrityError:
                 row = session.scalar(select(Source).where(Source.key == entry.key))
                 if row is None:
                     raise
-        if (row.kind, row.names, row.hosts) != (entry.kind, names, hosts):
-            row.kind, row.names, row.hosts = entry.kind, names, hosts
+        if (row.kind, row.names, row.hosts, row.boilerplate) != (entry.kind, names, hosts, boilerplate):
+            row.kind, row.names, row.hosts, row.boilerplate = entry.kind, names, hosts, boilerplate
     session.flush()
