@@ -1,6 +1,6 @@
-"""``make bench``: P1, P2 and P3 in one run, each printed as one line with its ratio.
+"""``make bench``: P1, P2, P3 and P4 in one run, each printed as one line with its ratio or goal.
 
-    .venv/bin/python -m bench [--size 10000] [--stride 2] [--runs 3] [--docs 1000] [--only p1,p2,p3]
+    .venv/bin/python -m bench [--size 10000] [--stride 2] [--runs 3] [--docs 1000] [--only p1,p2,p3,p4]
                               [--dedup-cache data/bench/dedup]
 
 * **P1** (:mod:`bench.pipeline`) — full Manba pipeline against bare Scrapy on the fixture web of
@@ -11,9 +11,11 @@
   trafilatura's, and body F1 of each.
 * **P3** (:mod:`bench.dedup`) — check-and-insert per document on SQLite at 10k and 1M stored
   (the stores are kept in ``--dedup-cache`` and reused while still valid); ratio of p50 times.
+* **P4** (:mod:`bench.changes`) — what each copy changed: CPU per copy of the comparison with its
+  release, p50 by release length (10–40 sentences); goal p50 ≤ 3 ms.
 
 Results: ``bench/results/pipeline.json``, ``extract.json``, ``p3-sqlite.json`` and
-``summary.json`` (the three lines and the wall time of each part).
+``changes.json`` and ``summary.json`` (the lines and the wall time of each part).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import dedup, extract, pipeline, save_result
+from bench import changes, dedup, extract, pipeline, save_result
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -49,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--stride", type=int, default=pipeline.DEFAULT_STRIDE, help="P1: every N-th page")
     parser.add_argument("--docs", type=int, default=1000)
-    parser.add_argument("--only", default="p1,p2,p3", help="which parts to run")
+    parser.add_argument("--only", default="p1,p2,p3,p4", help="which parts to run")
     parser.add_argument("--dedup-cache", type=Path, default=REPO / "data" / "bench" / "dedup")
     args = parser.parse_args(argv)
     parts = {p.strip().lower() for p in args.only.split(",")}
@@ -100,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             )  # fmt: skip
             lines["P3"] = p3_line(p3["sqlite"])
             seconds["p3"] = time.perf_counter() - start
+        if "p4" in parts:
+            start = time.perf_counter()
+            lines["P4"] = changes.p4_line(changes.main([]))
+            seconds["p4"] = time.perf_counter() - start
     seconds["total"] = time.perf_counter() - began
     summary = {
         "lines": lines,

@@ -31,7 +31,9 @@ sentence, what the copy kept, cut, added and reworded, and which figures it chan
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -59,6 +61,8 @@ _OPENING_CREDIT = re.compile(
     r"[^،,:.!?؟\-–—]{1,40}?[-–—]\s*[،,]?\s*"
     r"|^\s*[^\s،,:.!?؟\-–—]+\s*[-–—]\s*[^،,:.!?؟\-–—]{1,30}:\s*[،,]?\s*"  # ایسنا- گروه فناوری:
 )
+_LEADING_SPACE = re.compile(r"^[\s،,]+")
+_SPACES = re.compile(r"\s{2,}")
 _EDGE_PUNCT = re.compile(r"^[\s،,:؛;\-–—.]+|[\s،,:؛;\-–—]+$")
 
 _JALALI = "فروردین|اردیبهشت|خرداد|تیر|مرداد|امرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند"
@@ -120,6 +124,8 @@ class Unit:
     """Match-form words, figures included (equal sentences have equal words)."""
     masked: tuple[str, ...]
     """The words with every figure word as ``#`` (a figure change leaves these equal)."""
+    wordset: frozenset[str]
+    """The distinct masked words (what pairs changed sentences)."""
     figures: tuple[Figure, ...] = ()
     content: bool = True
     """False for credit lines, boilerplate and short fragments: never cut, added or reworded."""
@@ -156,11 +162,12 @@ def _unified_words(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=REMEMBERED)
-def _parts(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Figure, ...]]:
+def _parts(text: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str], tuple[Figure, ...]]:
     """A sentence's words, masked words and figures: copies repeat their release's sentences, so
     most are worked out once per process."""
     words = _words(text)
-    return words, _masked(words), tuple(figures_of(text))
+    masked = _masked(words)
+    return words, masked, frozenset(masked), tuple(figures_of(text))
 
 
 def _strip_phrases(text: str, phrases: Sequence[str]) -> tuple[str, bool]:
@@ -168,13 +175,20 @@ def _strip_phrases(text: str, phrases: Sequence[str]) -> tuple[str, bool]:
     for phrase in phrases:
         if phrase in text:
             text, found = text.replace(phrase, " "), True
+    stripped, opened = _without_opening(text)
+    return stripped, found or opened
+
+
+@lru_cache(maxsize=REMEMBERED)
+def _without_opening(text: str) -> tuple[str, bool]:
+    """``text`` without an opening credit clause or dateline (and whether it had one)."""
     opened = text
     for _ in range(3):  # a dateline, then «به گزارش X،», then «بنابر این گزارش،»
-        stripped = _OPENING_CREDIT.sub("", re.sub(r"^[\s،,]+", "", opened))
+        stripped = _OPENING_CREDIT.sub("", _LEADING_SPACE.sub("", opened))
         if stripped == opened:
             break
         opened = stripped
-    return _EDGE_PUNCT.sub("", re.sub(r"\s{2,}", " ", opened)).strip(), found or opened != text
+    return _EDGE_PUNCT.sub("", _SPACES.sub(" ", opened)).strip(), opened != text
 
 
 CreditFinder = Callable[[str], Sequence[str]]
@@ -189,8 +203,8 @@ def units(body: str, phrases: Iterable[str] = (), boilerplate: Iterable[str] = (
     out: list[Unit] = []
     for index, raw in enumerate(split_sentences(body)):
         text, credited = _strip_phrases(raw, known)
-        words, masked, figures = _parts(text) if text else ((), (), ())
-        unit = Unit(text or raw, index, words, masked, figures)
+        words, masked, wordset, figures = _parts(text) if text else ((), (), frozenset(), ())
+        unit = Unit(text or raw, index, words, masked, wordset, figures)
         short = len(words) < MIN_WORDS or (credited and len(words) < CREDIT_RESIDUE)
         unit.content = not short and not any(words[: len(f)] == f for f in furniture)
         out.append(unit)
@@ -253,25 +267,23 @@ def align(reference: Sequence[Unit], copy: Sequence[Unit], credits: CreditFinder
 
 
 def _pair_by_words(ref: list[Unit], cop: list[Unit], every: Sequence[Unit]) -> list[Pair]:
-    df: dict[str, int] = {}
-    for unit in every:
-        for word in set(unit.masked):
-            df[word] = df.get(word, 0) + 1
-    weight = {w: 2.0 / n for w, n in df.items()}  # a word in one sentence of each text weighs 1
+    df = Counter(itertools.chain.from_iterable(u.wordset for u in every))
+
+    def weight(word: str) -> float:  # a word in one sentence of each text weighs 1
+        return min(1.0, 2.0 / df[word])
+
     where: dict[str, list[int]] = {}
-    ref_sets = [set(u.masked) for u in ref]
-    for i, words in enumerate(ref_sets):
-        for word in words:
+    for i, unit in enumerate(ref):
+        for word in unit.wordset:
             where.setdefault(word, []).append(i)
-    ref_mass = [sum(min(1.0, weight[w]) for w in s) for s in ref_sets]
+    ref_mass = [sum(map(weight, u.wordset)) for u in ref]
     scored: list[tuple[float, int, int]] = []
     for j, unit in enumerate(cop):
-        words = set(unit.masked)
-        mass = sum(min(1.0, weight[w]) for w in words)
+        mass = sum(map(weight, unit.wordset))
         shared: dict[int, float] = {}
-        for word in words:
+        for word in unit.wordset:
             for i in where.get(word, ()):
-                shared[i] = shared.get(i, 0.0) + min(1.0, weight[word])
+                shared[i] = shared.get(i, 0.0) + weight(word)
         for i, value in shared.items():
             smaller = min(mass, ref_mass[i])
             if smaller > 0 and value >= REWORDED_MATCH * smaller:
