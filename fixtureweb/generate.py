@@ -1,7 +1,9 @@
 """Build the fixture web: stories, copies with DESIGN §5 edits, pages, labels, registry.
 
 Everything is drawn from one ``random.Random(seed)``, iterated in fixed orders, so a
-(size, seed, port) triple always produces the same bytes.
+(size, seed, port) triple always produces the same bytes. The sentence edits of copies
+(``fixtureweb.changes``) draw from a second one, ``random.Random(f"{seed}:changes")``, so every
+page they leave alone is what it was before they existed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from fixtureweb import changes as CH
 from fixtureweb import corpus as C
 from fixtureweb import credits as K
 from fixtureweb import templates as T
@@ -41,8 +44,15 @@ EDIT_ORDER = (
     "digits",
     "boilerplate",
     "keep_first",
+    "cut_middle",
+    "added",
+    "reworded",
+    "figures",
+    "variants_only",
 )
-"""``keep_first``: only the first paragraphs of a long release (also labelled ``cut_last``)."""
+"""``keep_first``: only the first paragraphs of a long release (also labelled ``cut_last``). The
+sentence edits (``cut_middle``, ``added``, ``reworded``, ``figures``) and ``variants_only`` are
+labelled by ``fixtureweb.changes``."""
 
 # Probabilities of each edit per copying site.
 STYLE: dict[str, dict[str, float]] = {
@@ -148,7 +158,14 @@ class Doc:
     via: Doc | None = None
     edits: list[str] = field(default_factory=list)
     core: list[str] = field(default_factory=list)
-    """Paragraphs after structural edits but before credit and spelling edits (hops start here)."""
+    """Paragraphs after the paragraph edits (cut_last, reorder, keep_first) but before sentence,
+    credit and spelling edits: what a copy made from this one indexes (hops start here)."""
+    slots: list[CH.Slot] = field(default_factory=list)
+    """The text as sentences, one slot per ``core`` paragraph, sentence edits included."""
+    variants_only: bool = False
+    """A copy that differs from its release only by spelling edits."""
+    digits: str = "fa"
+    """The digit script of the ``digits`` spelling edit on this page ("latin" or "ar")."""
     surtitle: str = ""
     date_digits: str = "fa"
     number: int = 0
@@ -286,6 +303,7 @@ def make_release(
         published = _release_time(rng, i, n)
     doc = Doc("ict", topic, title, body, published, "origin", release=f"R{i + 1:03d}", facts=facts)
     doc.core = list(body)
+    doc.slots = CH.slots_of(body, sentences)
     doc.templates = frozenset(used)
     doc.sibling_of = like
     doc.long = long
@@ -301,6 +319,7 @@ def make_cra_release(rng: random.Random, i: int) -> Doc:
     published = START + timedelta(days=30 + 60 * i, hours=11)
     doc = Doc("cra", topic, title, body, published, "origin", release=f"CRA-{i + 1:03d}", facts=facts)
     doc.core = list(body)
+    doc.slots = CH.slots_of(body, sentences)
     return doc
 
 
@@ -319,38 +338,63 @@ def _inline_boilerplate(
     return True
 
 
-def make_copy(rng: random.Random, site: str, origin: Doc, via: Doc | None, picker: K.ShapePicker) -> Doc:
+STRUCTURAL = ("headline", "cut_last", "reorder", "keep_first", *CH.KINDS)
+"""Edits that change what a copy says, not only how it is spelled (none on a variants_only copy)."""
+SPELLING = ("arabic_letters", "no_zwnj", "digits")
+
+
+def make_copy(
+    rng: random.Random,
+    site: str,
+    origin: Doc,
+    via: Doc | None,
+    picker: K.ShapePicker,
+    editor: CH.Editor | None = None,
+) -> Doc:
+    """A Persian copy of ``origin`` (of ``via``'s text when given); ``editor``: the sentence edits.
+
+    Every draw from ``rng`` happens in the same order whatever ``editor`` does, so a copy without
+    sentence edits is the same page with or without them.
+    """
     style = STYLE[site]
     edits = [name for name, p in style.items() if rng.random() < p]
     source = via if via is not None else origin
-    core = [p for p in source.core if p != C.PR_OFFICE] if rng.random() < 0.8 or via else list(source.core)
+    src = source.core
+    # Paragraph edits pick indices into the source's paragraphs (its slots follow them).
+    order = (
+        [i for i, p in enumerate(src) if p != C.PR_OFFICE]
+        if rng.random() < 0.8 or via
+        else list(range(len(src)))
+    )
     if via is not None:
         edits += [x for x in via.edits if x in ("cut_last", "reorder", "keep_first") and x not in edits]
     elif origin.long and rng.random() < KEEP_FIRST_SHARE:
         # A long release of which the copy keeps only the opening paragraphs.
-        core = [p for p in core if p != C.PR_OFFICE][: rng.randint(5, 6)]
+        order = [i for i in order if src[i] != C.PR_OFFICE][: rng.randint(5, 6)]
         edits += ["keep_first", "cut_last"]
     if "keep_first" in edits:
         edits = [x for x in edits if x != "reorder" or (via is not None and x in via.edits)]
     elif "cut_last" in edits and (via is None or "cut_last" not in via.edits):
-        if len(core) > 4:
-            del core[-2 if core[-1] == C.PR_OFFICE else -1]  # a story paragraph, not the signature
+        if len(order) > 4:
+            del order[-2 if src[order[-1]] == C.PR_OFFICE else -1]  # a story paragraph, not the signature
         else:
             edits.remove("cut_last")
     if "reorder" in edits and (via is None or "reorder" not in via.edits):
-        if len(core) >= 4:
-            a, b = rng.sample(range(1, len(core)), 2)
-            core[a], core[b] = core[b], core[a]
+        if len(order) >= 4:
+            a, b = rng.sample(range(1, len(order)), 2)
+            order[a], order[b] = order[b], order[a]
         else:
             edits.remove("reorder")
+    core = [src[i] for i in order]
+    slots = [source.slots[i] for i in order]
     hop_delay = rng.randint(10, 300) if via is not None else rng.randint(15, 900)
     published = source.published + timedelta(minutes=hop_delay)
     upstream = "isna" if via is not None else ("cra" if origin.site == "cra" else "ict")
     shape = picker.pick(upstream, site, published, _month)
-    slots = {"P": SITES[site].name, "city": origin.facts["city"], "date": T.jalali_date_only(published)}
-    body = K.apply(shape, core, slots)
+    fill = {"P": SITES[site].name, "city": origin.facts["city"], "date": T.jalali_date_only(published)}
     edits.append(shape.edit)
-    if _inline_boilerplate(rng, site, shape, body):
+    inline: list[str] = []
+    if _inline_boilerplate(rng, site, shape, inline):
         edits.append("boilerplate")
     if "headline" in edits:
         title = origin.title
@@ -362,9 +406,51 @@ def make_copy(rng: random.Random, site: str, origin: Doc, via: Doc | None, picke
         title = source.title
     if site == "93z" and "boilerplate" not in edits:
         edits.append("boilerplate")
+    surtitle = (
+        C.fill(rng.choice(C.SURTITLES), origin.facts, rng) if site == "93z" and rng.random() < 0.3 else ""
+    )
+    # The last draw from ``rng``: sentence edits draw from the editor's own source.
     digits = "ar" if site in ("93z", "shahr") else "latin"
+    variants_only = False
+    title_edits = list(edits)
+    if editor is not None:
+        if via is None and origin.site == "ict" and not set(STRUCTURAL) & set(edits) and not surtitle:
+            # Only spelling differs from the release: at least one spelling edit the outlet uses.
+            text = CH.render(slots)
+            options = [
+                name
+                for name in SPELLING
+                if style[name] > 0 and any(_spell(p, [name], digits) != p for p in text)
+            ]
+            if options and not set(SPELLING) & set(edits):
+                # In the body only: the title, which other pages link with, stays as it was.
+                edits.append(editor.rng.choice(options))
+            variants_only = bool(set(SPELLING) & set(edits))
+        else:
+            # Two kinds of sentence edit at most, counting those made upstream and a cut last
+            # paragraph: a copy stays near its release (tests/test_fixture_syndication.py).
+            inherited = [x for x in via.edits if x in CH.KINDS] if via is not None else []
+            slots, applied = editor.edit(
+                slots,
+                origin.facts,
+                release=str(origin.release),
+                figures_ok=origin.site == "ict",
+                new_paragraphs=not shape.mid,
+                most=CH.MOST_KINDS - len(inherited) - ("cut_last" in edits),
+            )
+            sents = CH.flat(slots)
+            present = {
+                "cut_middle": "cut_middle" in applied or (via is not None and "cut_middle" in via.edits),
+                "added": any(s.ref is None for s in sents),
+                "reworded": any(s.reworded for s in sents),
+                "figures": any(s.figure for s in sents),
+            }
+            edits += [name for name in CH.KINDS if present[name]]
+    if variants_only:
+        edits.append("variants_only")
+    body = K.apply(shape, CH.render(slots), fill) + inline
     body = [_spell(p, edits, digits) for p in body]
-    title = _spell(title, edits, digits)
+    title = _spell(title, title_edits, digits)
     chain = _chain(shape, lambda name: _spell(name, edits, digits))
     if C.PR_OFFICE in core and all(c["source"] != "ict" for c in chain):
         # The release's PR-office signature, kept at the end, credits the ministry after the rest.
@@ -386,8 +472,11 @@ def make_copy(rng: random.Random, site: str, origin: Doc, via: Doc | None, picke
         shape=shape.key,
         chain=chain,
     )
-    if site == "93z" and rng.random() < 0.3:
-        doc.surtitle = _spell(C.fill(rng.choice(C.SURTITLES), origin.facts, rng), edits, digits)
+    doc.slots = slots
+    doc.variants_only = variants_only
+    doc.digits = digits
+    if surtitle:
+        doc.surtitle = _spell(surtitle, edits, digits)
     return doc
 
 
@@ -538,9 +627,14 @@ class _Writer:
         target.write_bytes(text.encode("utf-8"))
 
 
-def plan(size: int, seed: int) -> list[Doc]:
-    """All article documents (no HTML yet), paths assigned."""
+def plan(size: int, seed: int, changes: bool = True) -> list[Doc]:
+    """All article documents (no HTML yet), paths assigned.
+
+    ``changes``: give copies sentence edits (``fixtureweb.changes``), from a random source of their
+    own; without them every page a sentence edit would touch is as it was before they existed.
+    """
     rng = random.Random(seed)
+    editor = CH.Editor(random.Random(f"{seed}:changes"), set()) if changes else None
     picker = K.ShapePicker(rng.choice)
     n_rel = max(30, round(size * 0.2))
     n_other = max(120, size - n_rel)
@@ -573,7 +667,7 @@ def plan(size: int, seed: int) -> list[Doc]:
         queue = list(forced.get(site, []))
         for k in range(n_copies):
             if k < len(CRA_COPIERS.get(site, ())):
-                docs.append(make_copy(rng, site, cra[CRA_COPIERS[site][k]], None, picker))
+                docs.append(make_copy(rng, site, cra[CRA_COPIERS[site][k]], None, picker, editor))
                 continue
             if queue:
                 origin = queue.pop(0)
@@ -589,7 +683,7 @@ def plan(size: int, seed: int) -> list[Doc]:
             via = isna_copies.get(str(origin.release)) if site != "isna" else None
             if via is not None and rng.random() >= VIA_SHARE:
                 via = None
-            doc = make_copy(rng, site, origin, via, picker)
+            doc = make_copy(rng, site, origin, via, picker, editor)
             if site == "isna":
                 isna_copies[str(origin.release)] = doc
             docs.append(doc)
@@ -635,6 +729,7 @@ def _label(d: Doc, base: str) -> dict[str, Any]:
         "role": d.role,
         "release": d.release,
         "copy_of": None,  # filled by _labels, which knows the ministry's base URL
+        "changes": None,  # filled by _labels, which knows each copy's reference
         "edits": list(d.edits),
         "attribution": [dict(c) for c in d.chain],
         "credit_shape": K.ORIGIN_SHAPE if d.role == "origin" else d.shape,
@@ -667,11 +762,12 @@ def _listing_pages(
     return pages
 
 
-def build(out_dir: Path, *, port: int, size: int = 200, seed: int = 1405) -> FixtureWeb:
-    """Write every site under ``out_dir/<site>/`` plus labels.json and sources.toml."""
+def build(out_dir: Path, *, port: int, size: int = 200, seed: int = 1405, changes: bool = True) -> FixtureWeb:
+    """Write every site under ``out_dir/<site>/`` plus labels.json and sources.toml (``changes``:
+    see :func:`plan`)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    docs = plan(size, seed)
+    docs = plan(size, seed, changes)
     bases = {site: f"http://{ip}:{port}" for site, ip in SITE_IPS.items()}
     w = _Writer(out_dir)
     by_site: dict[str, list[Doc]] = {s: [] for s in SITE_IPS}
@@ -764,6 +860,32 @@ def build(out_dir: Path, *, port: int, size: int = 200, seed: int = 1405) -> Fix
     return FixtureWeb(root=out_dir, port=port, labels=labels, registry_path=registry_path)
 
 
+def _references(docs: list[Doc]) -> dict[str, Doc]:
+    """Release id → the text a copy's ``changes`` are told against: the release on the ministry's
+    site, or (a ministry without a site) the earliest published Persian copy of it."""
+    out = {str(d.release): d for d in docs if d.role == "origin" and d.site == "ict"}
+    order = list(SITE_IPS)
+    for d in sorted(docs, key=lambda d: (d.published, order.index(d.site), d.number), reverse=True):
+        if d.role == "copy" and d.lang == "fa" and d.origin is not None and d.origin.site != "ict":
+            out[str(d.release)] = d  # the last one written is the earliest
+    return out
+
+
+def _changes(d: Doc, reference: Doc, against: str) -> dict[str, Any]:
+    """What copy ``d`` changed against ``reference`` (see ``_labels``)."""
+    truth = CH.truth(
+        reference.slots,
+        d.slots,
+        lambda text: _spell(text, reference.edits, reference.digits),
+        lambda text: _spell(text, d.edits, d.digits),
+        skip=lambda text: text == C.PR_OFFICE,
+    )
+    title = None
+    if CH.plain(reference.full_title) != CH.plain(d.full_title):
+        title = {"from": reference.full_title, "to": d.full_title}
+    return {"against": against, **truth, "title": title, "variants_only": d.variants_only}
+
+
 def _labels(docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: int) -> dict[str, Any]:
     """labels.json: ground truth for every article page.
 
@@ -783,16 +905,44 @@ def _labels(docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: 
     credit), headline, cut_last, reorder, arabic_letters (ي/ك), no_zwnj, digits (Latin on isna,
     fanavaran and akharin; Arabic-Indic on 93z and shahr), boilerplate (outlet boilerplate on the
     page: 93z's template, or lines inside the body that page objects keep on akharin, shahr and
-    fanavaran) and keep_first (only the opening paragraphs of a long release; with cut_last).
+    fanavaran), keep_first (only the opening paragraphs of a long release; with cut_last), and the
+    sentence edits of Persian copies (``fixtureweb.changes``, own or made upstream by the agency
+    copy a copy was made from): cut_middle (one or two sentences, or a whole paragraph, gone from
+    the middle), added (sentences the outlet wrote), reworded (a few words swapped), figures (one
+    figure changed) and variants_only (a copy of the release that only differs by spelling edits).
+
+    ``changes`` (every article; None but for Persian copies): what the copy changed against its
+    *reference* — the release on the ministry's site, or for a ministry without a site the
+    earliest published Persian copy (whose own ``changes`` is None)::
+
+        {"against": reference URL,
+         "cut": [reference sentence, ...],        # not on the copy (cut_last, keep_first, cut_middle)
+         "added": [copy sentence, ...],           # from no reference sentence
+         "reworded": [{"from": reference sentence, "to": copy sentence}, ...],
+         "figures": [{"from": figure, "to": figure, "sentence": copy sentence}, ...],
+         "title": {"from": reference title, "to": copy title} or None,
+         "variants_only": bool}
+
+    Sentences are ``sentences()``' split of the paragraphs; the reference's are as written on its
+    page, the copy's as written on the copy (its spelling edits applied) without the credit line
+    around them. Credit lines, the PR-office signature and outlet boilerplate never count, nor do
+    reordered paragraphs, nor differences in ي/ی, ك/ک, ZWNJ or the digit script (so a sentence that
+    only differs by those is no change). A sentence whose only change is a figure is in figures
+    alone; one with swapped words and a changed figure is in both. ``title`` compares full titles
+    (surtitle included) the same way.
     """
     order = list(SITE_IPS)
     ranked = sorted(docs, key=lambda d: (order.index(d.site), d.number))
+    references = _references(docs)
     articles: list[dict[str, Any]] = []
     unregistered: list[dict[str, Any]] = []
     for d in ranked:
         label = _label(d, bases[d.site])
         on_ict = d.origin is not None and d.origin.site == "ict"
         label["copy_of"] = bases["ict"] + d.origin.path if on_ict and d.origin is not None else None
+        reference = references.get(str(d.release))
+        if d.role == "copy" and d.lang == "fa" and reference is not None and reference is not d:
+            label["changes"] = _changes(d, reference, bases[reference.site] + reference.path)
         (articles if SITES[d.site].in_registry else unregistered).append(label)
     url = {id(d): bases[d.site] + d.path for d in docs}
     hard: list[list[str]] = []
