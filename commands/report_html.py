@@ -3,7 +3,9 @@
 Everything the page needs is inline: CSS, one SVG timeline per release, no script, no font
 files (a system font stack that covers Persian). A Content-Security-Policy in the page itself
 forbids any fetch, so a page opened years later from an archive still renders the same.
-Every value from the store is escaped; only http(s) URLs become links.
+Every value from the store is escaped; only http(s) URLs become links. Each copy's text beside
+its reference is a closed ``<details>``, so the page reads without a script and opens only what
+the reader asks for.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from html import escape
 
 import jdatetime
 
+from core.syndication.changes import Comparison, Row
+from core.syndication.changes_text import word_changes
 from storage.report import TEHRAN, Coverage, Entry, Outlet, OutletReport, ReleaseReport, Report
 
 FONTS = 'Vazirmatn, "Noto Sans Arabic", "Noto Naskh Arabic", Tahoma, "DejaVu Sans", sans-serif'
@@ -54,7 +58,12 @@ def fa(value: object) -> str:
 def percent(part: int, whole: int) -> str:
     if not whole:
         return "—"
-    return fa(f"{100 * part / whole:.1f}".removesuffix(".0")) + "٪"
+    return share(part / whole)
+
+
+def share(value: float) -> str:
+    """A share (0.8182) as a Persian percentage («۸۱٫۸٪»)."""
+    return fa(f"{100 * value:.1f}".removesuffix(".0")) + "٪"
 
 
 def duration(seconds: float | None) -> str:
@@ -238,9 +247,11 @@ def _cards(report: Report) -> str:
         ("پوشش انتساب", percent(cov.with_chain, cov.copies), "نسخه‌هایی که منبعی را ذکر کرده‌اند"),
         ("ذکر منبع اصلی", percent(cov.credited_source, cov.copies), "نسخه‌هایی که منبع خبر را نام برده‌اند"),
         ("بدون ذکر منبع", percent(cov.not_credited, cov.copies), "نسخه‌هایی که هیچ منبعی نگفته‌اند"),
+        ("تغییر رقم", fa(cov.figures_changed), f"از {fa(cov.compared)} نسخهٔ مقایسه‌شده با متن مرجع"),
     ]
+    alerts = {"بدون ذکر منبع": cov.not_credited, "تغییر رقم": cov.figures_changed}
     items = "".join(
-        f'<div class="card{" alert" if title == "بدون ذکر منبع" and cov.not_credited else ""}">'
+        f'<div class="card{" alert" if alerts.get(title) else ""}">'
         f'<div class="card-title">{title}</div><div class="card-value">{value}</div>'
         f'<div class="card-note">{note}</div></div>'
         for title, value, note in cards
@@ -351,6 +362,7 @@ def _release(release: ReleaseReport) -> str:
         f'<td><span class="dot" style="background:{CREDIT_COLOURS[c.credit]}"></span>'
         f"{CREDIT_LABELS[c.credit]}</td>"
         f"<td>{_chain(c)}</td>"
+        f"<td>{_text_cell(c)}</td>"
         f"<td>{link(c.url, escape(c.title))}</td>"
         "</tr>"
         for c in release.copies
@@ -358,7 +370,8 @@ def _release(release: ReleaseReport) -> str:
     table = (
         f"<details><summary>نسخه‌ها ({fa(len(release.copies))})</summary>"
         '<table class="copies"><thead><tr><th>رسانه</th><th>تأخیر</th><th>ذکر منبع</th>'
-        f"<th>زنجیرهٔ نقل</th><th>عنوان</th></tr></thead><tbody>{copies}</tbody></table></details>"
+        f"<th>زنجیرهٔ نقل</th><th>متن</th><th>عنوان</th></tr></thead><tbody>{copies}</tbody></table>"
+        "</details>"
         if release.copies
         else '<p class="muted">هیچ نسخه‌ای از این خبر پیدا نشد.</p>'
     )
@@ -368,9 +381,130 @@ def _release(release: ReleaseReport) -> str:
         f'<p class="meta"><span>منبع: {outlet_html(release.source)}</span>'
         f"<span>{origin}</span>"
         f"<span>تاریخ: {when_html(release.date)}{basis}</span>"
-        f"<span>{fa(len(release.copies))} نسخه در {fa(release.outlets)} رسانه</span></p>"
-        f'<div class="chart">{timeline_svg(release)}</div>{table}</article>'
+        f"<span>{fa(len(release.copies))} نسخه در {fa(release.outlets)} رسانه</span>"
+        f"{_figures_headline(release)}</p>"
+        f'<div class="chart">{timeline_svg(release)}</div>{table}{_comparisons(release)}</article>'
     )
+
+
+# --- what each copy changed -----------------------------------------------------------------
+
+CHANGE_LEGEND = (
+    '<p class="legend change-legend">'
+    '<span class="key-item"><del class="cut">جملهٔ حذف‌شده</del> در نسخه نیامده</span>'
+    '<span class="key-item"><ins class="added">جملهٔ افزوده</ins> در مرجع نبوده</span>'
+    '<span class="key-item"><mark class="reworded">واژه‌های بازنویسی‌شده</mark> در جمله‌ای که تغییر کرده</span>'
+    '<span class="key-item"><mark class="figure">رقم تغییرکرده</mark> عدد، درصد، زمان یا تاریخی دیگر</span>'
+    '<span class="key-item"><span class="same-key">جملهٔ بی‌تغییر</span></span>'
+    "</p>"
+)
+
+
+def _figures_headline(release: ReleaseReport) -> str:
+    """«N نسخه رقم‌ها را تغییر داده‌اند» for a release with compared copies."""
+    if not release.compared:
+        return ""
+    n = release.figures_changed
+    return f'<span class="figures{" alert" if n else ""}">{fa(n)} نسخه رقمی را تغییر داده</span>'
+
+
+def _figure_list(changes: Comparison) -> str:
+    return "، ".join(f"{f.before} ← {f.after}" for f in changes.figures)
+
+
+def _text_cell(entry: Entry) -> str:
+    """The copies table's text column: the share kept, a mark when figures changed, and a link to
+    the copy's side-by-side view."""
+    changes = entry.changes
+    if changes is None:
+        return '<span class="muted">—</span>'
+    cell = f'<a href="#copy-{entry.document_id}">{share(changes.kept)} حفظ‌شده</a>'
+    if changes.figures:
+        cell += (
+            f' <span class="figure-mark" title="{escape(_figure_list(changes))}">'
+            f"✱ تغییر رقم ({fa(len(changes.figures))})</span>"
+        )
+    return cell
+
+
+def _comparisons(release: ReleaseReport) -> str:
+    compared = [c for c in release.copies if c.changes is not None]
+    if not compared:
+        return ""
+    views = "".join(_comparison(c, c.changes) for c in compared if c.changes is not None)
+    return f'<div class="changes"><h4>متن نسخه‌ها کنار متن مرجع</h4>{CHANGE_LEGEND}{views}</div>'
+
+
+def _counts(changes: Comparison) -> str:
+    parts = [f"{share(changes.kept)} حفظ‌شده"]
+    for items, label in (
+        (changes.cut, "حذف"),
+        (changes.added, "افزوده"),
+        (changes.reworded, "بازنویسی"),
+        (changes.figures, "تغییر رقم"),
+    ):
+        if items:
+            parts.append(f"{fa(len(items))} {label}")
+    if changes.title is not None:
+        parts.append("عنوان دیگر")
+    return " · ".join(parts)
+
+
+def _comparison(entry: Entry, changes: Comparison) -> str:
+    """One copy's text beside its reference's, closed until opened: reference on the right."""
+    title = ""
+    if changes.title is not None:
+        before, after = marked_words(*changes.title)
+        title = f'<p class="title-change">عنوان مرجع: {before}<br>عنوان نسخه: {after}</p>'
+    figures = f'<p class="figure-list">رقم‌ها: {escape(_figure_list(changes))}</p>' if changes.figures else ""
+    rows = "".join(side_row(row) for row in changes.rows)
+    return (
+        f'<details class="compare" id="copy-{entry.document_id}">'
+        f"<summary>{outlet_html(entry.outlet)} — {escape(entry.title)}"
+        f' <span class="muted">({_counts(changes)})</span></summary>'
+        f'<p class="against">مرجع: {link(changes.against, _url_text(changes.against))}</p>'
+        f"{title}{figures}"
+        '<table class="side" dir="rtl"><thead><tr><th>متن مرجع</th><th>متن نسخه</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></details>"
+    )
+
+
+def _url_text(url: str) -> str:
+    return f'<bdi dir="ltr">{escape(url)}</bdi>'
+
+
+def side_row(row: Row) -> str:
+    """One sentence row: reference cell, then copy cell (right to left)."""
+    gap = '<td class="gap"></td>'
+    if row.kind == "cut":
+        return f'<tr class="cut"><td><del class="cut">{escape(row.reference or "")}</del></td>{gap}</tr>'
+    if row.kind == "added":
+        return f'<tr class="added">{gap}<td><ins class="added">{escape(row.copy or "")}</ins></td></tr>'
+    if row.kind == "changed":
+        before, after = marked_words(row.reference or "", row.copy or "")
+        return f'<tr class="changed"><td>{before}</td><td>{after}</td></tr>'
+    cells = "".join(
+        f"<td>{escape(text)}</td>" if text is not None else gap for text in (row.reference, row.copy)
+    )
+    return f'<tr class="same">{cells}</tr>'
+
+
+def marked_words(before: str, after: str) -> tuple[str, str]:
+    """Both sentences escaped, the words that differ in ``<mark>``: ``figure`` when they hold
+    digits (a number, percentage, time or date), else ``reworded``."""
+    old: list[str] = []
+    new: list[str] = []
+    for op, was, now in word_changes(before, after):
+        if op == "equal":
+            old.append(escape(was))
+            new.append(escape(now))
+            continue
+        kind = "figure" if any(ch.isdigit() for ch in was + now) else "reworded"
+        if was:
+            old.append(f'<mark class="{kind} was">{escape(was)}</mark>')
+        if now:
+            new.append(f'<mark class="{kind} now">{escape(now)}</mark>')
+    return " ".join(old), " ".join(new)
 
 
 def _filters(report: Report) -> str:
@@ -399,6 +533,13 @@ DEFINITIONS = """
 <dt>فقط منبع دیگر</dt><dd>نسخه منبعی را ذکر کرده اما نه منبع خبر را (مثلاً فقط خبرگزاری واسط).</dd>
 <dt>بدون ذکر منبع</dt><dd>زنجیرهٔ نقل نسخه خالی است: متن همان خبر است ولی هیچ منبعی نام برده نشده.</dd>
 <dt>پوشش انتساب</dt><dd>سهم نسخه‌هایی که دست‌کم یک منبع را ذکر کرده‌اند.</dd>
+<dt>متن مرجع و تغییر متن</dt><dd>متن هر نسخه (سندی که نسخه ذخیره شده) جمله‌به‌جمله با متن مرجع خبر
+مقایسه می‌شود: مبدأ اگر خزش شده باشد، وگرنه نخستین سند منتشرشده. «حفظ‌شده» سهم جمله‌های مرجع است که
+در نسخه آمده‌اند، بی‌تغییر یا تغییریافته. جملهٔ حذف‌شده در نسخه نیست، جملهٔ افزوده در مرجع نبوده و
+جملهٔ تغییرکرده با واژه‌های دیگر یا رقم دیگری آمده است. ذکر منبع، سطرهای ثابت رسانه‌ها و تفاوت‌های
+املایی (ی/ي، نیم‌فاصله، رقم‌های فارسی و لاتین) تغییر شمرده نمی‌شوند.</dd>
+<dt>تغییر رقم</dt><dd>نسخه دست‌کم یک عدد، درصد، زمان یا تاریخ متن مرجع را به شکل دیگری آورده است
+(نشان ✱ در جدول نسخه‌ها).</dd>
 </dl></section>
 """
 
@@ -451,6 +592,23 @@ svg .tick {{ font-size: 11px; fill: #5f6b78; }}
 svg .delay {{ font-size: 11px; fill: #5f6b78; }}
 details summary {{ cursor: pointer; color: #1f4e79; margin: 6px 0; }}
 table.copies td, table.copies th {{ font-size: 13px; }}
+.meta .figures.alert, .figure-mark {{ color: #b45309; font-weight: bold; }}
+.figure-mark {{ white-space: nowrap; }}
+.changes h4 {{ margin: 14px 0 4px; font-size: 15px; }}
+.change-legend mark, .change-legend del, .change-legend ins, .same-key {{ padding: 0 3px; }}
+details.compare {{ border-top: 1px solid #eceff2; padding: 2px 0; }}
+details.compare > p {{ margin: 4px 0; font-size: 13px; }}
+table.side {{ table-layout: fixed; margin: 6px 0 12px; }}
+table.side th, table.side td {{ width: 50%; font-size: 14px; overflow-wrap: anywhere; }}
+table.side td.gap {{ background: #f3f4f6; }}
+tr.same td, .same-key {{ color: #5f6b78; }}
+del.cut {{ background: #fdecea; color: #8e1b1b; text-decoration: line-through;
+  text-decoration-color: #c6282899; }}
+ins.added {{ background: #e3f2e5; color: #1b5e20; text-decoration: none; }}
+mark {{ color: inherit; border-radius: 2px; }}
+mark.reworded {{ background: #fff1b8; }}
+mark.figure {{ background: #ffd0a1; font-weight: bold; }}
+mark.was {{ text-decoration: line-through; text-decoration-color: #8a6d0080; }}
 dl {{ background: #fff; border: 1px solid #e1e5ea; border-radius: 8px; padding: 10px 18px; }}
 dt {{ font-weight: bold; margin-top: 8px; }}
 dd {{ margin: 0 0 4px; }}

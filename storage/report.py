@@ -24,6 +24,11 @@ Plain functions over a Session returning plain data; ``commands.report_html`` re
 - **Filters**: ``since`` / ``until`` are whole days, inclusive, in Tehran time, compared with
   the release's date (its zero's ``published_at``, else ``first_seen_at``); ``source`` is the
   registry key of the release's source.
+- A copy's **changes** are what it changed against its release's reference (the origin when
+  stored, else the earliest published document: the zero): ``storage.changes.comparison_for`` on
+  the two stored texts, the sentence rows of the side-by-side view included. Only documents
+  stored as ``copy`` are compared (as ``documents.changes`` holds them); a copy that **changed
+  figures** states at least one number, percentage, time or date of the reference differently.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.syndication.changes import Comparison
+from storage.changes import comparison_for
 from storage.models import Document, DocumentAttribution, Release, Source
 
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -88,6 +95,12 @@ class Entry:
     """Seconds after the release's zero (negative: before it)."""
     delay_basis: Basis = "published"
     credit: Credit = "none"
+    changes: Comparison | None = None
+    """What a copy changed against the release's reference; ``None`` when it was not compared."""
+
+    @property
+    def changed_figures(self) -> bool:
+        return self.changes is not None and bool(self.changes.figures)
 
 
 @dataclass
@@ -106,6 +119,16 @@ class ReleaseReport:
     @property
     def outlets(self) -> int:
         return len({c.outlet.site for c in self.copies})
+
+    @property
+    def compared(self) -> int:
+        """Copies compared with the reference (those stored as ``copy``)."""
+        return sum(1 for c in self.copies if c.changes is not None)
+
+    @property
+    def figures_changed(self) -> int:
+        """Copies that changed at least one figure of the reference."""
+        return sum(1 for c in self.copies if c.changed_figures)
 
 
 @dataclass
@@ -131,6 +154,10 @@ class Coverage:
     not_credited: int = 0
     first_seen_delays: int = 0
     """Copies whose delay uses ``first_seen_at`` because a date was missing."""
+    compared: int = 0
+    """Copies compared with their release's reference."""
+    figures_changed: int = 0
+    """Of those, the copies that changed a figure."""
 
     @property
     def with_chain(self) -> int:
@@ -188,6 +215,7 @@ def build_report(
                 own_stories += 1
             continue
         if _in_range(report.date, since, until):
+            attach_changes(session, report)
             releases.append(report)
     releases.sort(key=lambda r: (r.date, r.release_id), reverse=True)
     return Report(
@@ -294,6 +322,15 @@ def release_report(
     )
 
 
+def attach_changes(session: Session, release: ReleaseReport) -> None:
+    """Each copy's comparison with the release's reference, worked out from the stored texts."""
+    for copy in release.copies:
+        if copy.role != "copy":
+            continue
+        doc = session.get(Document, copy.document_id)
+        copy.changes = comparison_for(session, doc) if doc is not None else None
+
+
 def delay(zero: Entry, copy: Entry) -> tuple[float, Basis]:
     """Seconds from ``zero`` to ``copy``: by publication dates, else both first-seen times."""
     if zero.published_at is not None and copy.published_at is not None:
@@ -347,6 +384,9 @@ def coverage(releases: Iterable[ReleaseReport]) -> Coverage:
                 total.not_credited += 1
             if copy.delay_basis == "first_seen":
                 total.first_seen_delays += 1
+            if copy.changes is not None:
+                total.compared += 1
+                total.figures_changed += copy.changed_figures
     return total
 
 
