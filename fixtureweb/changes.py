@@ -231,7 +231,8 @@ class Editor:
 
     def _cut_middle(self, slots: list[Slot]) -> bool:
         story = self._story(slots)
-        middle = story[1:-1]
+        # Release sentences only: an outlet's own sentence that goes was never a cut of the release.
+        middle = [at for at in story[1:-1] if all(s.ref is not None for s in slots[at[0]][at[1]])]
         if not middle:
             return False
         at = self.rng.choice(middle)
@@ -318,6 +319,13 @@ class Editor:
 # --- ground truth ---------------------------------------------------------------------------
 
 
+def _key(s: Sent) -> tuple[str, int | str]:
+    """What makes two sentences of one release the same sentence: the release sentence they come
+    from, or for an outlet's own sentence its words (a reference that is itself a copy, the first
+    copy of a CRA release, may have sentences of its own)."""
+    return ("release", s.ref) if s.ref is not None else ("own", plain(s.text))
+
+
 def truth(
     reference: Sequence[Slot],
     copy: Sequence[Slot],
@@ -326,19 +334,19 @@ def truth(
     skip: Callable[[str], bool],
 ) -> dict[str, Any]:
     """cut, added, reworded and figures of ``copy`` against ``reference`` (two texts of one release),
-    each as written on its page (``*_spell``: that page's spelling edits). Sentences ``skip`` says
-    are not content (the PR-office signature) take no part."""
-    ref = {s.ref: s for s in flat(reference) if s.ref is not None and not skip(s.text)}
+    each as written on its page (``*_spell``: that page's spelling edits), in that page's order.
+    Sentences ``skip`` says are not content (the PR-office signature) take no part."""
+    ref = {_key(s): s for s in flat(reference) if not skip(s.text)}
     mine = [s for s in flat(copy) if not skip(s.text)]
-    present = {s.ref for s in mine if s.ref is not None}
+    present = {_key(s) for s in mine}
     out: dict[str, Any] = {
         "cut": [ref_spell(s.text) for k, s in ref.items() if k not in present],
-        "added": [copy_spell(s.text) for s in mine if s.ref is None or s.ref not in ref],
+        "added": [copy_spell(s.text) for s in mine if _key(s) not in ref],
         "reworded": [],
         "figures": [],
     }
     for s in mine:
-        r = ref.get(s.ref) if s.ref is not None else None
+        r = ref.get(_key(s))
         if r is None or r.text == s.text or plain(r.text) == plain(s.text):
             continue
         if words_only(r.text) != words_only(s.text):

@@ -22,6 +22,8 @@ import pytest
 from fixtureweb import FixtureWeb, build
 from fixtureweb.changes import KINDS, MIN_KEPT, figures, kept_share, plain, words_only
 from fixtureweb.corpus import PR_OFFICE
+from fixtureweb.credits import SHAPE_BY_KEY
+from fixtureweb.generate import INLINE_BOILERPLATE, sentences
 from tests.test_fixtureweb import extract, page_file
 
 Label = dict[str, Any]
@@ -129,6 +131,64 @@ def test_added_and_reworded_sentences_are_on_the_copy(
         for s in changes["added"] + [p["to"] for p in changes["reworded"]]:
             if PR_OFFICE in plain(s) or re.match(r"(به )?گزارش |به نقل از |منبع", s):
                 wrong.append((a["url"], "credit in a labelled sentence", s))
+    assert not wrong, wrong[:5]
+
+
+def content(label: Label, body: str) -> list[str]:
+    """The page's sentences that are its story, in plain spelling: credit text (the shape's opening,
+    middle line, suffix and tail), the PR-office signature and in-body boilerplate left out."""
+    shape = SHAPE_BY_KEY.get(label["credit_shape"])
+    credit = [shape.opening, shape.mid] if shape is not None else []
+    leading = [
+        re.compile(
+            re.escape(plain(c))
+            .replace(r"\{P\}", ".+?")
+            .replace(r"\{city\}", ".+?")
+            .replace(r"\{date\}", ".+?")
+        )
+        for c in credit
+        if c
+    ]
+    skip = {
+        plain(x)
+        for x in (PR_OFFICE, *(shape.tail if shape else ()), *INLINE_BOILERPLATE.get(label["site"], ()))
+    }
+    if shape is not None and shape.suffix:
+        skip.add(plain(shape.suffix))
+    out = []
+    for paragraph in body.split("\n"):
+        if plain(paragraph) in skip:
+            continue
+        for s in sentences(plain(paragraph)):
+            for pattern in leading:
+                m = pattern.match(s)
+                s = s[m.end() :].strip() if m else s
+            if s not in skip and not any(s in plain(line) for line in skip):
+                out.append(s)
+    return out
+
+
+def test_every_difference_is_labelled(
+    labels: dict[str, Label], copies: list[Label], bodies: dict[str, str]
+) -> None:
+    """Completeness: a story sentence of the reference is on the copy or labelled (cut, reworded, or
+    its figure changed); a story sentence of the copy is on the reference or labelled (added,
+    reworded, or a changed figure's sentence)."""
+    wrong = []
+    for a in copies:
+        reference = reference_of(labels, a)
+        changes = a["changes"]
+        ref_text, copy_text = content(reference, bodies[reference["url"]]), content(a, bodies[a["url"]])
+        figured = {words_only(f["sentence"]) for f in changes["figures"]}
+        gone = {plain(s) for s in changes["cut"]} | {plain(p["from"]) for p in changes["reworded"]}
+        new = {plain(s) for s in changes["added"]} | {plain(p["to"]) for p in changes["reworded"]}
+        new |= {plain(f["sentence"]) for f in changes["figures"]}
+        wrong += [
+            (a["url"], "-", s)
+            for s in ref_text
+            if s not in copy_text and s not in gone and words_only(s) not in figured
+        ]
+        wrong += [(a["url"], "+", s) for s in copy_text if s not in ref_text and s not in new]
     assert not wrong, wrong[:5]
 
 
