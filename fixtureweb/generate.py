@@ -1024,6 +1024,8 @@ def registry_toml(bases: dict[str, str], max_pages: dict[str, int]) -> str:
         for field_name, urls in starts[key].items():
             out.append(f"{field_name} = {_toml_list(urls)}")
         out.append(f"article_pattern = {json.dumps(patterns[key])}")
+        if key in INLINE_BOILERPLATE:  # the site's own lines inside its bodies: data of that source
+            out.append(f"boilerplate = {_toml_list(list(INLINE_BOILERPLATE[key]))}")
         if key in max_pages:
             out.append(f"max_listing_pages = {max_pages[key] + 1}")
         if key == "ict":

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Sequence
+import time
+from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
@@ -28,31 +30,58 @@ from core.syndication.changes import VERSION, Comparison, CreditFinder, Text, co
 from storage.clusters import current_head, phrases_of
 from storage.models import Document, Release, Source
 
+SOURCES_TTL = 60.0
+"""Seconds the sources table's names and boilerplate are used before they are read again (a
+crawl syncs the registry when it opens; a writer process sees the change within a minute)."""
+
+
+@dataclass(frozen=True)
+class _Sources:
+    credits: CreditFinder
+    """Credit phrases in a sentence (attribution with the store's names; answers remembered:
+    copies of one release leave the same short sentences unpaired)."""
+    boilerplate: dict[int, tuple[str, ...]]
+    read_at: float
+
+
 _LOCK = threading.Lock()
-_NAMES: dict[tuple[tuple[str, str, tuple[str, ...]], ...], NameIndex] = {}
+_SOURCES: dict[str, _Sources] = {}
 
 
-def _credit_finder(session: Session) -> CreditFinder:
-    """Credit phrases in a sentence, found with the names of the sources the store holds (the
-    registry it was crawled with); the name index is built once per process and registry."""
-    rows = session.execute(select(Source.key, Source.kind, Source.names).order_by(Source.key)).all()
-    signature = tuple((key, kind, tuple(names or ())) for key, kind, names in rows)
+def _sources(session: Session) -> _Sources:
+    """The store's sources as the comparison needs them: a name index (to recognise a credit
+    line the stored phrases do not cover) and each source's boilerplate lines; read once a
+    ``SOURCES_TTL`` per process and store."""
+    where = str(session.get_bind().engine.url)
+    now = time.monotonic()
     with _LOCK:
-        names = _NAMES.get(signature)
-        if names is None:
-            registry = Registry(
-                sources={
-                    key: RegistrySource(key=key, kind=kind, names=found, hosts=(key,))
-                    for key, kind, found in signature
-                    if found
-                }
-            )
-            names = NameIndex.from_registry(registry)
-            _NAMES.clear()
-            _NAMES[signature] = names
+        known = _SOURCES.get(where)
+        if known is not None and now - known.read_at < SOURCES_TTL:
+            return known
+    rows = session.execute(
+        select(Source.id, Source.key, Source.kind, Source.names, Source.boilerplate).order_by(Source.key)
+    ).all()
+    registry = Registry(
+        sources={
+            key: RegistrySource(key=key, kind=kind, names=tuple(names), hosts=(key,))
+            for _, key, kind, names, _ in rows
+            if names
+        }
+    )
+    found = _Sources(
+        _credit_finder(NameIndex.from_registry(registry)),
+        {i: tuple(lines or ()) for i, _, _, _, lines in rows},
+        now,
+    )
+    with _LOCK:
+        _SOURCES[where] = found
+    return found
 
-    def credits(sentence: str) -> list[str]:
-        return [a.phrase for a in find_attributions(sentence, names).attributions]
+
+def _credit_finder(names: NameIndex) -> CreditFinder:
+    @lru_cache(maxsize=4096)
+    def credits(sentence: str) -> tuple[str, ...]:
+        return tuple(a.phrase for a in find_attributions(sentence, names).attributions)
 
     return credits
 
@@ -71,36 +100,24 @@ def changes_key(reference: Document, copy: Document) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def _boilerplate(session: Session, source_ids: Sequence[int | None]) -> dict[int, tuple[str, ...]]:
-    wanted = sorted({i for i in source_ids if i is not None})
-    if not wanted:
-        return {}
-    rows = session.execute(select(Source.id, Source.boilerplate).where(Source.id.in_(wanted)))
-    return {i: tuple(lines or ()) for i, lines in rows}
-
-
 def comparison(
     session: Session,
     reference: Document,
     copy: Document,
     *,
     phrases: dict[int, list[str]] | None = None,
-    boilerplate: dict[int, tuple[str, ...]] | None = None,
-    credits: CreditFinder | None = None,
 ) -> Comparison:
     """The full comparison of a stored copy with a stored reference (rows for a side-by-side
-    view included); the optional arguments are what :func:`refresh_changes` reads once for a
-    whole release."""
+    view included); ``phrases`` is what :func:`refresh_changes` reads once for a whole release."""
     if phrases is None:
         phrases = phrases_of(session, [reference.id, copy.id])
-    if boilerplate is None:
-        boilerplate = _boilerplate(session, [reference.source_id, copy.source_id])
+    sources = _sources(session)
 
     def text(doc: Document) -> Text:
-        lines = boilerplate.get(doc.source_id, ()) if doc.source_id is not None else ()
+        lines = sources.boilerplate.get(doc.source_id, ()) if doc.source_id is not None else ()
         return Text(doc.canonical_url, doc.title, doc.body, tuple(phrases.get(doc.id, ())), lines)
 
-    return compare(text(reference), text(copy), credits or _credit_finder(session))
+    return compare(text(reference), text(copy), sources.credits)
 
 
 def comparison_for(session: Session, copy: Document) -> Comparison | None:
@@ -128,6 +145,7 @@ _COLUMNS = (
     Document.body_hash,
     Document.source_id,
     Document.changes_key,
+    Document.body,
 )
 
 
@@ -136,7 +154,6 @@ def refresh_changes(session: Session, release_id: int) -> int:
     release = session.get(Release, release_id)
     if release is None:
         return 0
-    session.flush()
     members = list(
         session.scalars(
             select(Document).where(Document.release_id == release_id).options(load_only(*_COLUMNS))
@@ -154,14 +171,21 @@ def refresh_changes(session: Session, release_id: int) -> int:
             stale.append((doc, key))
     if not stale or reference is None:
         return 0
-    ids = [reference.id, *(doc.id for doc, _ in stale)]
-    phrases = phrases_of(session, ids)
-    boilerplate = _boilerplate(session, [reference.source_id, *(doc.source_id for doc, _ in stale)])
-    credits = _credit_finder(session)
+    phrases = phrases_of(session, [reference.id, *(doc.id for doc, _ in stale)])
     for doc, key in stale:
-        found = comparison(session, reference, doc, phrases=phrases, boilerplate=boilerplate, credits=credits)
-        doc.changes, doc.changes_key = found.as_dict(), key
+        doc.changes, doc.changes_key = comparison(session, reference, doc, phrases=phrases).as_dict(), key
     return len(stale)
+
+
+def refresh_copy_changes(session: Session, doc: Document, reference: Document) -> None:
+    """One document's changes against a reference the caller knows to be its release's (a copy
+    that joined a release whose reference stays: the other copies' changes stand)."""
+    if not _compared(reference, doc):
+        doc.changes, doc.changes_key = None, None
+        return
+    key = changes_key(reference, doc)
+    if key != doc.changes_key:
+        doc.changes, doc.changes_key = comparison(session, reference, doc).as_dict(), key
 
 
 def forget_changes(doc: Document) -> None:

@@ -274,8 +274,11 @@ def write_bands(session: Session, doc_id: int, bands: Sequence[int], *, replace:
 # --- releases -------------------------------------------------------------------------------
 
 
-def _published_key(doc: Document) -> tuple[int, str, int]:
-    published = doc.published_at.isoformat() if doc.published_at is not None else ""
+def _published_key(doc: Document) -> tuple[int, float, int]:
+    """Undated last; then by the instant of publication (a document not yet read back from the
+    store still carries its page's UTC offset, the stored ones UTC: their ISO strings do not sort
+    together), then by id."""
+    published = doc.published_at.timestamp() if doc.published_at is not None else 0.0
     return (doc.published_at is None, published, doc.id)
 
 

@@ -28,7 +28,7 @@ from core.items import ArticleItem
 from core.registry import Registry
 from core.syndication.decide import Fingerprint, copy_similarity, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
-from storage.changes import forget_changes, refresh_changes
+from storage.changes import forget_changes, refresh_changes, refresh_copy_changes
 from storage.clusters import (
     Fingerprints,
     Placement,
@@ -267,7 +267,6 @@ def _insert(
         refresh_release(session, release, prints, members=[doc], attributed={doc.id: attributed})
     else:
         _settle_new_member(session, doc, prints, placement)
-        refresh_changes(session, doc.release_id)
     session.flush()
     return doc
 
@@ -280,11 +279,13 @@ def _settle_new_member(session: Session, doc: Document, prints: Fingerprints, pl
     head = current_head(session, release, exclude=doc.id)
     if placement.merged or head is None or head_of([head, doc]) is doc:
         refresh_release(session, release, prints)
+        refresh_changes(session, release.id)  # the reference may be another now
         return
     if not followed(doc) or head.role != "origin":
         doc.similarity = copy_similarity(prints.one(doc), prints.one(head))
     if release.source_id is None:
         release.source_id = attributed_source_ids(session, [doc.id]).get(doc.id)
+    refresh_copy_changes(session, doc, head)  # the reference stays: only this copy's are new
 
 
 def _update(

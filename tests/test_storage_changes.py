@@ -132,3 +132,14 @@ def test_export_gives_changes_to_copies_only(sessions: sessionmaker[Session]) ->
     assert (row["kept"], row["cut"], row["added"], row["reworded"], row["figures"]) == (0.8333, 1, 1, 0, 1)
     origin_row = next(r for r in rows if r["role"] == "origin")
     assert origin_row["kept"] is None and origin_row["cut"] is None
+
+
+def test_an_earlier_copy_arriving_last_becomes_every_copys_reference(sessions: sessionmaker[Session]) -> None:
+    body = "\n".join(SENTENCES)
+    store(sessions, copy(3, body))
+    store(sessions, copy(5, "\n".join(SENTENCES[:5])))
+    store(sessions, copy(1, body))
+    for n in (3, 5):
+        changes = stored(sessions, f"https://www.isna.ir/news/{n}/").changes
+        assert changes is not None and changes["against"] == "https://www.isna.ir/news/1/", n
+    assert stored(sessions, "https://www.isna.ir/news/1/").changes is None

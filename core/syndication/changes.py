@@ -30,6 +30,7 @@ sentence, what the copy kept, cut, added and reworded, and which figures it chan
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import itertools
 import re
@@ -48,6 +49,13 @@ MIN_WORDS = 4
 """Shorter sentences (datelines, «وی افزود:», headings) are never cut, added or reworded."""
 REWORDED_MATCH = 0.5
 """Share of the smaller sentence's word weight two sentences must share to be one sentence reworded."""
+LARGER_SHARE = 0.35
+"""…and at least this share of the larger one's: a short sentence is not "reworded" into a long
+one that merely contains its words (that is a merge: see ``MERGED``)."""
+MERGED = 0.8
+"""Share of an unpaired sentence's distinct words inside one longer sentence of the other text
+that makes it part of that sentence (two sentences joined into one, or one split in two): neither
+cut nor added."""
 REMEMBERED = 16_384
 """Sentences whose comparison form is remembered (copies share most sentences with their release)."""
 CREDIT_RESIDUE = 6
@@ -60,6 +68,7 @@ _OPENING_CREDIT = re.compile(
     r"|^\s*[^\s،,:.!?؟\-–—]+(?:\s+[^\s،,:.!?؟\-–—]+)?\s*[-–—]\s*"  # تهران - ایسنا - (a dateline)
     r"[^،,:.!?؟\-–—]{1,40}?[-–—]\s*[،,]?\s*"
     r"|^\s*[^\s،,:.!?؟\-–—]+\s*[-–—]\s*[^،,:.!?؟\-–—]{1,30}:\s*[،,]?\s*"  # ایسنا- گروه فناوری:
+    r"|^\s*[^\s،,:.!?؟\-–—]+(?:\s+[^\s،,:.!?؟\-–—]+){0,3}\s*[-–—]\s+"  # باشگاه خبرنگاران جوان -
 )
 _LEADING_SPACE = re.compile(r"^[\s،,]+")
 _SPACES = re.compile(r"\s{2,}")
@@ -86,6 +95,8 @@ _MONTH_WORDS = frozenset(
     w for name in f"{_JALALI}|{_GREGORIAN_FA}|{_GREGORIAN_EN}".split("|") for w in match_words(name)
 )
 _FIGURE_WORD = "#"
+_COMPARISON_FORM = {**MATCH_FORM, ord("\u0640"): None}
+"""Letters, digits and ZWNJ unified, the kashida («ـ», a stretch of a letter) dropped."""
 
 
 # --- figures ----------------------------------------------------------------------------------
@@ -104,12 +115,17 @@ def figures_of(sentence: str) -> list[Figure]:
     return [Figure(sentence[m.start() : m.end()], _value(m.group())) for m in _FIGURE.finditer(probe)]
 
 
+_THOUSANDS = re.compile(r"(?<=\d)[,٬](?=\d{3}(?!\d))")
+_PERCENT = re.compile(r"\s*(?:درصد|٪|%)\s*")
+_WHITE = re.compile(r"\s+")
+
+
 def _value(text: str) -> str:
-    value = re.sub(r"(?<=\d)[,٬](?=\d{3}(?!\d))", "", text).replace("٫", ".")
+    value = _THOUSANDS.sub("", text).replace("٫", ".")
     if value.count("/") == 1:  # «۲/۵»: a decimal point, as Persian writes it (a date has two)
         value = value.replace("/", ".")
-    value = re.sub(r"\s*(?:درصد|٪|%)\s*", "%", value)
-    return re.sub(r"\s+", " ", value.lower()).strip()
+    value = _PERCENT.sub("%", value)
+    return _WHITE.sub(" ", value.lower()).strip()
 
 
 # --- sentences --------------------------------------------------------------------------------
@@ -153,7 +169,7 @@ def _masked(words: Sequence[str]) -> tuple[str, ...]:
 def _words(text: str) -> tuple[str, ...]:
     """Match-form words after hazm; letter, digit and ZWNJ variants of one sentence share one
     normalisation (they are unified first, which changes none of the words)."""
-    return _unified_words(text.translate(MATCH_FORM))
+    return _unified_words(text.translate(_COMPARISON_FORM))
 
 
 @lru_cache(maxsize=REMEMBERED)
@@ -256,6 +272,9 @@ def align(reference: Sequence[Unit], copy: Sequence[Unit], credits: CreditFinder
             left_copy.append(unit)
     paired = {id(p.reference) for p in pairs}
     left_ref = [u for u in ref if id(u) not in paired]
+    paired_copy = {id(p.copy) for p in pairs}
+    left_copy = _without_repeats(left_copy, cop, paired_copy)
+    left_ref = _without_repeats(left_ref, ref, paired)
     if credits is not None:  # attribution runs only on the few short sentences left unpaired
         for unit in (*left_ref, *left_copy):
             unit.content = not is_credit_line(unit, credits)
@@ -264,6 +283,29 @@ def align(reference: Sequence[Unit], copy: Sequence[Unit], credits: CreditFinder
     if left_ref and left_copy:
         pairs += _pair_by_words(left_ref, left_copy, [*ref, *cop])
     return pairs
+
+
+REPEAT_COVER = 0.9
+"""Share of an unpaired sentence's words found in the paired sentences next to it (two on each side)
+that makes it a repeat of them (a page that states its lead twice, or runs a teaser of its first
+sentences before them)."""
+
+
+def _without_repeats(left: list[Unit], every: Sequence[Unit], paired: set[int]) -> list[Unit]:
+    """Unpaired sentences that only repeat their paired neighbours in the same text are not content."""
+    if not left:
+        return left
+    at = {id(u): k for k, u in enumerate(every)}
+    spots = [k for k, u in enumerate(every) if id(u) in paired]
+    kept = []
+    for unit in left:
+        k = bisect.bisect_left(spots, at[id(unit)])
+        near = frozenset().union(*(every[i].wordset for i in spots[max(0, k - 2) : k + 2]))
+        if unit.wordset and len(unit.wordset - near) <= (1 - REPEAT_COVER) * len(unit.wordset):
+            unit.content = False
+        else:
+            kept.append(unit)
+    return kept
 
 
 def _pair_by_words(ref: list[Unit], cop: list[Unit], every: Sequence[Unit]) -> list[Pair]:
@@ -285,9 +327,9 @@ def _pair_by_words(ref: list[Unit], cop: list[Unit], every: Sequence[Unit]) -> l
             for i in where.get(word, ()):
                 shared[i] = shared.get(i, 0.0) + weight(word)
         for i, value in shared.items():
-            smaller = min(mass, ref_mass[i])
-            if smaller > 0 and value >= REWORDED_MATCH * smaller:
-                scored.append((value / max(mass, ref_mass[i]), i, j))
+            smaller, larger = sorted((mass, ref_mass[i]))
+            if smaller > 0 and value >= REWORDED_MATCH * smaller and value >= LARGER_SHARE * larger:
+                scored.append((value / larger, i, j))
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     used_ref: set[int] = set()
     used_copy: set[int] = set()
@@ -309,16 +351,69 @@ class FigureChange:
 
 
 def figure_changes(pair: Pair) -> list[FigureChange]:
-    """Figures of the reference sentence that the copy states differently, in order."""
+    """Figures of the reference sentence that the copy states differently, in order: figures of one
+    kind (percentage, date, time, number) that sit in the same place of the two sentences' aligned
+    words (a figure word against a figure word inside a run of equal words), when each sentence has
+    one figure word per figure read; else figures of one kind in the same order. A figure the copy
+    spells out in words («۴۵ و سه دهم درصد») has no counterpart: that sentence is reworded."""
     a, b = pair.reference.figures, pair.copy.figures
+    ma, mb = pair.reference.masked, pair.copy.masked
+    if ma.count(_FIGURE_WORD) != len(a) or mb.count(_FIGURE_WORD) != len(b):
+        return _figure_changes_by_kind(pair)
+    rank_a = _figure_ranks(ma)
+    rank_b = _figure_ranks(mb)
     out: list[FigureChange] = []
-    matcher = difflib.SequenceMatcher(a=[f.value for f in a], b=[f.value for f in b], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "replace":
-            out += [
-                FigureChange(x.text, y.text, pair.copy.text)
-                for x, y in zip(a[i1:i2], b[j1:j2], strict=False)
-            ]
+    for block in difflib.SequenceMatcher(a=ma, b=mb, autojunk=False).get_matching_blocks():
+        if block.size < 2:  # a figure word matched alone has no context to say it is the same figure
+            continue
+        for k in range(block.size):
+            i, j = block.a + k, block.b + k
+            if ma[i] != _FIGURE_WORD:
+                continue
+            if _spelled_on(ma, i) or _spelled_on(mb, j):
+                continue
+            before, after = a[rank_a[i]], b[rank_b[j]]
+            if before.value != after.value and _figure_kind(before.value) == _figure_kind(after.value):
+                out.append(FigureChange(before.text, after.text, pair.copy.text))
+    return out
+
+
+_NUMBER_WORDS = frozenset(
+    {"یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه", "ده", "بیست", "سی", "چهل"}
+    | {"پنجاه", "شصت", "هفتاد", "هشتاد", "نود", "صد", "نیم", "ربع"}
+)
+
+
+def _spelled_on(masked: Sequence[str], i: int) -> bool:
+    """The figure at ``i`` goes on in words («۴۵ و سه دهم»): only part of it is in digits."""
+    return masked[i + 1 : i + 2] == ("و",) and masked[i + 2 : i + 3] != () and masked[i + 2] in _NUMBER_WORDS
+
+
+def _figure_ranks(masked: Sequence[str]) -> dict[int, int]:
+    """Position of each figure word → which figure of the sentence it is."""
+    return {i: n for n, i in enumerate(i for i, w in enumerate(masked) if w == _FIGURE_WORD)}
+
+
+def _figure_kind(value: str) -> str:
+    if value.endswith("%") or value.startswith("%"):
+        return "percent"
+    if ":" in value:
+        return "time"
+    if any(c.isalpha() for c in value) or value.count("/") == 2 or value.count("-") == 2:
+        return "date"
+    return "number"
+
+
+def _figure_changes_by_kind(pair: Pair) -> list[FigureChange]:
+    out: list[FigureChange] = []
+    for kind in ("percent", "time", "date", "number"):
+        a = [f for f in pair.reference.figures if _figure_kind(f.value) == kind]
+        b = [f for f in pair.copy.figures if _figure_kind(f.value) == kind]
+        matcher = difflib.SequenceMatcher(a=[f.value for f in a], b=[f.value for f in b], autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "replace" and i2 - i1 == j2 - j1:
+                pairs = zip(a[i1:i2], b[j1:j2], strict=True)
+                out += [FigureChange(x.text, y.text, pair.copy.text) for x, y in pairs]
     return out
 
 
@@ -375,7 +470,11 @@ def compare(reference: Text, copy: Text, credits: CreditFinder | None = None) ->
     by_ref = {id(p.reference): p for p in pairs}
     by_copy = {id(p.copy): p for p in pairs}
     content = [u for u in ref if u.content]
-    cut = tuple(u.text for u in content if id(u) not in by_ref)
+    merged = _merged(ref, cop, by_ref) | _merged(cop, ref, by_copy)
+    for unit in (*ref, *cop):
+        if id(unit) in merged:
+            unit.content = False
+    cut = tuple(u.text for u in content if id(u) not in by_ref and id(u) not in merged)
     added = tuple(u.text for u in cop if u.content and id(u) not in by_copy)
     changed = sorted((p for p in pairs if not p.verbatim), key=lambda p: p.copy.index)
     reworded = tuple((p.reference.text, p.copy.text) for p in changed if p.reworded)
@@ -383,7 +482,8 @@ def compare(reference: Text, copy: Text, credits: CreditFinder | None = None) ->
     title = None
     if _words(reference.title) != _words(copy.title):
         title = (reference.title, copy.title)
-    kept = round(len(by_ref) / len(content), 4) if content else 1.0
+    present = sum(id(u) in by_ref or id(u) in merged for u in content)
+    kept = round(present / len(content), 4) if content else 1.0
     return Comparison(
         against=reference.url,
         kept=kept,
@@ -394,6 +494,20 @@ def compare(reference: Text, copy: Text, credits: CreditFinder | None = None) ->
         title=title,
         rows=tuple(_rows(ref, cop, by_ref, by_copy)),
     )
+
+
+def _merged(units_: Sequence[Unit], other: Sequence[Unit], paired: dict[int, Pair]) -> set[int]:
+    """Unpaired content sentences of one text that sit, ``MERGED`` of their words, inside one
+    longer content sentence of the other text."""
+    longer = [u for u in other if u.content]
+    found: set[int] = set()
+    for unit in units_:
+        if not unit.content or id(unit) in paired or not unit.wordset:
+            continue
+        need = MERGED * len(unit.wordset)
+        if any(len(o.wordset) > len(unit.wordset) and len(unit.wordset & o.wordset) >= need for o in longer):
+            found.add(id(unit))
+    return found
 
 
 def _rows(ref: list[Unit], cop: list[Unit], by_ref: dict[int, Pair], by_copy: dict[int, Pair]) -> list[Row]:
