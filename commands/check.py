@@ -1,10 +1,12 @@
 """``scrapy check`` for Manba: Scrapy's contract checks, without the store and without the browser.
 
-The contracts read saved pages through ``file://`` (crawler/contracts.py), so a check needs
-neither: the store is turned off for the middlewares as well (Scrapy already leaves item
-pipelines out), so checking never creates a database, and the download handlers are Scrapy's
-own, so Chromium is never started. Local files need no politeness: no download delay, no
-AutoThrottle. ``-s`` can set any of these back.
+It checks the spiders of ``crawler/checked.py`` (``SPIDER_MODULES``): the production spiders under
+their own names, with the check callbacks naming the saved pages, which the production spiders
+do not carry. The contracts read saved pages through ``file://`` (crawler/contracts.py), so a
+check needs neither: the store is turned off for the middlewares as well (Scrapy already leaves
+item pipelines out), so checking never creates a database, and the download handlers are
+Scrapy's own, so Chromium is never started. Local files need no politeness: no download delay,
+no AutoThrottle. ``-s`` can set any of these back.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from scrapy.settings import SETTINGS_PRIORITIES
 
 # Above a spider's custom_settings, below the command line (as Scrapy's check does for pipelines).
 PRIORITY = (SETTINGS_PRIORITIES["spider"] + SETTINGS_PRIORITIES["cmdline"]) // 2
+CHECKED_SPIDERS = ["crawler.checked"]
 
 
 class Command(ScrapyCheckCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        # Read when the crawler process is built, which is after this.
+        self.settings.set("SPIDER_MODULES", CHECKED_SPIDERS, priority=PRIORITY)
         self.settings.set("MANBA_STORE_ENABLED", False, priority=PRIORITY)
         self.settings.set("DOWNLOAD_HANDLERS", {}, priority=PRIORITY)
         self.settings.set("DOWNLOAD_DELAY", 0, priority=PRIORITY)

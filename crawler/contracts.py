@@ -14,10 +14,12 @@ rel=canonical and the page's host resolve as they did there, and with that web's
 (``tests/fixtures/sources.toml``), so a source key in ``@cb_kwargs`` names the same page object,
 article pattern and hosts. A file without an address keeps its ``file://`` URL.
 
-Scrapy takes one contract block per callback. Each site has its own page object, so the spiders
-carry one thin check callback per saved page, made by :func:`article_check` and
-:func:`listing_check`: ``UrlsSpider.check_93z`` runs ``parse_article`` on
-``93z/article.html``; test results name it ``parse_article[93z/article.html]``.
+Scrapy takes one contract block per callback. Each site has its own page object, so there is one
+thin check callback per saved page, made by :func:`article_check` and :func:`listing_check`. They
+name fixture pages, so they are not on the production spiders but on their check-only subclasses
+in ``crawler/checked.py``, the only spiders Manba's ``check`` command loads:
+``CheckedUrlsSpider.check_93z`` runs ``parse_article`` on ``93z/article.html``; test results name
+it ``parse_article[93z/article.html]``.
 
 Contracts (besides Scrapy's ``@cb_kwargs`` and ``@returns``):
 

@@ -111,7 +111,8 @@ EXTENSIONS = {
     "crawler.extensions.progress.ProgressLog": 500,
 }
 
-# `scrapy check` runs every callback on the saved pages in tests/fixtures/, offline (crawler/contracts.py).
+# `scrapy check` runs every callback on the saved pages in tests/fixtures/, offline (crawler/contracts.py),
+# as check-only spiders (crawler/checked.py) that commands/check.py loads instead of crawler.spiders.
 SPIDER_CONTRACTS = {
     "crawler.contracts.FixtureContract": 10,
     "crawler.contracts.FilledContract": 10,

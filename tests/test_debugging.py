@@ -21,6 +21,7 @@ import pytest
 from scrapy.contracts import ContractsManager
 
 from core.registry import load_registry
+from crawler.checked import CheckedSourcesSpider, CheckedUrlsSpider
 from crawler.extensions.progress import StageCounts, progress_line, summary_table
 from crawler.pages import LISTINGS, PAGES
 from crawler.spiders.sources import SourcesSpider
@@ -31,6 +32,8 @@ from tests.conftest import REPO, SCRAPY, run_scrapy, scrapy_env
 FIXTURES = REPO / "tests" / "fixtures"
 CONTRACTS = 40
 """8 saved article pages × 3 contracts, 4 listing pages × 3, the feed and the sitemap × 2."""
+CHECKED = (CheckedUrlsSpider, CheckedSourcesSpider)
+"""The spiders ``scrapy check`` loads (crawler/checked.py): the production ones with contracts."""
 
 
 # --- the README section and its commands ----------------------------------------------------------
@@ -107,7 +110,9 @@ def test_scrapy_check_lists_every_callback() -> None:
     result = run(parse_command(documented(".venv/bin/scrapy check -l"), plain_env()))
     assert result.returncode == 0, result.stderr[-3000:]
     listed = {line.strip("* ").strip() for line in result.stdout.splitlines() if line.startswith("  *")}
-    assert {"parse_listing", "parse_feed", "parse_sitemap", "check_93z", "check_fanavaran"} <= listed
+    assert {"check_listing_ict", "check_feed_akharin", "check_sitemap_shahr", "check_93z"} <= listed
+    tested = ContractsManager([]).tested_methods_from_spidercls
+    assert listed == {name for spidercls in CHECKED for name in tested(spidercls)}
 
 
 def test_scrapy_check_reads_only_files_and_never_the_store(tmp_path: Path) -> None:
@@ -148,7 +153,8 @@ def test_every_page_object_and_listing_has_a_contract() -> None:
     manager = ContractsManager([])
     checked_pages: set[str] = set()
     checked_listings: set[str] = set()
-    for spidercls in (UrlsSpider, SourcesSpider):
+    callbacks: set[str] = set()
+    for spidercls in CHECKED:
         for name in manager.tested_methods_from_spidercls(spidercls):
             method = getattr(spidercls, name)
             fixture = re.search(r"@fixture (\S+)", method.__doc__)
@@ -157,12 +163,26 @@ def test_every_page_object_and_listing_has_a_contract() -> None:
             key = json.loads(kwargs[1])["source_key"] if kwargs else None
             page = registry.get(key).page if key else None
             callback = method.__name__.split("[")[0]  # check callbacks are called parse_…[saved page]
+            callbacks.add(callback)
             if callback == "parse_article":
                 checked_pages.add(page or "generic")
             elif callback == "parse_listing":
                 checked_listings.add(page or "")
     assert checked_pages == set(PAGES)
     assert set(LISTINGS) <= checked_listings
+    assert callbacks == {"parse_article", "parse_listing", "parse_feed", "parse_sitemap"}
+
+
+def test_the_production_spiders_name_no_saved_page() -> None:
+    """Contracts name fixture pages, so they are on the check-only subclasses, which ``scrapy list``
+    and ``scrapy crawl`` never load; ``scrapy check`` loads those alone, under the same names."""
+    manager = ContractsManager([])
+    for production, checked in zip((UrlsSpider, SourcesSpider), CHECKED, strict=True):
+        assert manager.tested_methods_from_spidercls(production) == [], production.name
+        assert issubclass(checked, production) and checked.name == production.name
+    result = run_scrapy("list", env=plain_env(), timeout=60)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["sources", "urls"]
 
 
 # --- scrapy shell ---------------------------------------------------------------------------------

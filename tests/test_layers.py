@@ -4,7 +4,8 @@
 
 Each top-level folder is one layer. A module may import its own layer and the layers below it;
 ``core`` imports neither Scrapy, Twisted nor SQLAlchemy, ``storage`` no Scrapy. Spider modules are
-leaves: only spiders and commands import them (what other components share lives beside them).
+leaves: only spiders, the check-only spiders (``crawler.checked``: subclasses carrying the
+``scrapy check`` contracts) and commands import them (what other components share lives beside them).
 Production code never imports the fixture web, the benchmarks or the tests.
 """
 
@@ -22,6 +23,7 @@ OUTSIDE = {"fixtureweb", "bench", "tests"}
 SCRAPY = {"scrapy", "scrapy_playwright", "scrapy_redis", "itemadapter"}
 FORBIDDEN = {"core": SCRAPY | {"twisted", "sqlalchemy", "alembic"}, "storage": SCRAPY, "migrations": SCRAPY}
 SPIDERS = "crawler.spiders"
+CHECKED = "crawler.checked"
 
 
 def module_name(root: Path, path: Path) -> str:
@@ -65,7 +67,7 @@ def violations(root: Path) -> list[str]:
                 elif target in FORBIDDEN.get(top, ()):
                     found.append(f"{where}:{line}: {top} imports {name}")
                 elif (name == SPIDERS or name.startswith(SPIDERS + ".")) and not (
-                    module.startswith(SPIDERS) or top == "commands"
+                    module.startswith(SPIDERS) or module == CHECKED or top == "commands"
                 ):
                     found.append(f"{where}:{line}: {module} imports the spider module {name}")
     return found
@@ -120,6 +122,7 @@ def test_imports_down_the_layers_pass(tmp_path: Path) -> None:
         "pipelines/store.py": "from crawler.config import database_url\nfrom storage import write\n",
         "storage/write.py": "import sqlalchemy\nfrom core.items import ArticleItem\n",
         "crawler/spiders/urls.py": "from crawler.spiders.base import ArticleSpider\n",
+        "crawler/checked.py": "from crawler.spiders.urls import UrlsSpider\n",
         "core/attribution/families/opening.py": "from ..scanner import Scanner\nimport re\n",
     })
     assert violations(root) == []

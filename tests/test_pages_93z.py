@@ -98,3 +98,11 @@ def test_amp_variant_reads_as_its_post() -> None:
     assert amp.body.startswith(amp_expected["first_sentence"])
     assert amp.body.endswith(amp_expected["last_sentence"])
     assert not any(line.startswith(FOOTER) for line in amp.body.splitlines())
+
+
+@pytest.mark.parametrize("like", ["این مطلب را می پسندید؟", "این مطلب را می‌پسندید؟", "این مطلب را میپسندید؟"])
+def test_like_box_ends_the_body_however_it_is_spelled(like: str) -> None:
+    """The like box is this outlet's, so its page object cuts it (match_text knows no outlet's)."""
+    html = f'<div class="entry-content"><p>متن خبر.</p><p>{like}</p><p>(1)</p></div>'
+    response = HtmlResponse(url="http://127.0.0.4:8765/post/1/", body=html.encode(), encoding="utf-8")
+    assert page_class("93z")(response, "93z").body() == "متن خبر."

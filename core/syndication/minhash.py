@@ -5,7 +5,10 @@ The scheme, fixed so that every process and every machine computes the same band
 
 * **text** — :func:`match_text`: the body with its credit phrases removed (each
   ``Attribution.phrase`` as written, and any opening «به گزارش X،» clause, which names the
-  publisher or its reporter), outlet boilerplate lines dropped, then hazm-normalised.
+  publisher or its reporter), lines of boilerplate many outlets share dropped («انتهای پیام»,
+  «اخبار مرتبط», «منبع:» …), then hazm-normalised. One outlet's own boilerplate (a like box, its
+  related-posts heading) is not known here: that site's page object cuts it at extraction
+  (``crawler/pages/<site>.py``).
 * **shingles** — word 3-grams of each paragraph in match form
   (``core.syndication.similarity.shingles``: Persian letters, ASCII digits, ZWNJ as space,
   «می»/«نمی» and plural and personal suffixes joined to their word: ``core.text.persian.match_words``).
@@ -71,7 +74,7 @@ Shingle = tuple[str, ...]
 _OPENING_CREDIT = re.compile(r"^\s*(?:به\s+)?گزارش\s+(?:[^\s،,:\n]+\s+){0,11}?[^\s،,:\n]+\s*[،,:]\s*")
 _LEADING_PUNCT = re.compile(r"^[\s،,:؛;\-–—.]+")
 _BOILERPLATE = re.compile(
-    r"^\s*(?:انتهای پیام|اخبار مرتبط|خبرهای مرتبط|این مطلب را می[\s\u200c]?پسندید|منبع\s*:"
+    r"^\s*(?:انتهای پیام|اخبار مرتبط|خبرهای مرتبط|منبع\s*:"
     r"|برچسب[\s\u200c]?ها\s*:|کد خبر\s*:)"
 )
 
@@ -80,7 +83,7 @@ def match_text(body: str, phrases: Iterable[str] = ()) -> str:
     """The part of ``body`` two copies of one release share, hazm-normalised, one paragraph a line.
 
     ``phrases`` are the credit phrases attribution found (as written in ``body``); they, an
-    opening «به گزارش X،» clause and outlet boilerplate lines are removed.
+    opening «به گزارش X،» clause and boilerplate lines many outlets share are removed.
     """
     text = body
     for phrase in sorted({p for p in phrases if p}, key=len, reverse=True):

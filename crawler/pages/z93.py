@@ -15,9 +15,10 @@ class Z93Page(ArticlePage):
     surtitle_css = "div.post-head span.rutitr"
     paragraphs_css = "div.entry-content > p"
     date_css = "div.post-meta span.post-date"
-    boilerplate = (
+    boilerplate = (  # the like box's «می پسندید» with a space, a ZWNJ or neither
         "این مطلب را می پسندید",
         "این مطلب را می‌پسندید",
+        "این مطلب را میپسندید",
         "تازه ترین مطالب مرتبط",
         "تازه‌ترین مطالب مرتبط",
         "نظرات بینندگان در مورد این مطلب",

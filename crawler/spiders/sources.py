@@ -30,7 +30,6 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from core.registry import RegistryError, Source
-from crawler.contracts import listing_check
 from crawler.fetch import render_meta
 from crawler.pages import LISTINGS
 from crawler.pages.base import ListingPage
@@ -49,15 +48,6 @@ def feed_date(value: str | None) -> str | None:
 
 class SourcesSpider(ManbaSpider):
     name = "sources"
-
-    # `scrapy check`: the other sites' listing pages, offline (crawler/contracts.py); the ministry's
-    # listing, the feed and the sitemap are in the callbacks' own docstrings.
-    check_listing_isna = listing_check("parse_listing", "isna/listing.html", "isna", article=16, listing=1)
-    # 12 posts and an edit link robots.txt forbids; its AMP links are the same posts.
-    check_listing_93z = listing_check("parse_listing", "93z/listing.html", "93z", article=13, listing=1)
-    check_listing_fanavaran = listing_check(  # its own ListingPage: the pager's «بعدی ›»
-        "parse_listing", "fanavaran/listing.html", "fanavaran", article=11, listing=1
-    )
 
     def __init__(self, source: str = "", *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -153,14 +143,7 @@ class SourcesSpider(ManbaSpider):
         return source.article_pattern is None or re.search(source.article_pattern, url) is not None
 
     def parse_listing(self, response: Response, source_key: str, page_no: int) -> Iterator[scrapy.Request]:
-        """Article links of a listing page, and its next page.
-
-        @fixture ict/listing.html
-        @cb_kwargs {"source_key": "ict", "page_no": 1}
-        @returns items 0 0
-        @requests article 10
-        @requests listing 1
-        """
+        """Article links of a listing page, and its next page."""
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("manba/skip/listing_not_text")
             self._count(source_key, "pages_failed")
@@ -182,13 +165,7 @@ class SourcesSpider(ManbaSpider):
                                  dont_filter=True)
 
     def parse_feed(self, response: Response, source_key: str, page_no: int) -> Iterator[scrapy.Request]:
-        """Article links of an RSS or Atom feed, with their dates.
-
-        @fixture akharin/feed.xml
-        @cb_kwargs {"source_key": "akharin", "page_no": 1}
-        @returns items 0 0
-        @requests article 27
-        """
+        """Article links of an RSS or Atom feed, with their dates."""
         source = self._source(source_key)
         self._count(source.key, "pages_ok")
         self._count(source.key, "parsed")
@@ -209,13 +186,7 @@ class SourcesSpider(ManbaSpider):
         yield from self._articles(source, response, items + entries)
 
     def parse_sitemap(self, response: Response, source_key: str, page_no: int) -> Iterator[scrapy.Request]:
-        """Article links of a sitemap with their ``<lastmod>``, or the sitemaps of a sitemap index.
-
-        @fixture shahr/sitemap.xml
-        @cb_kwargs {"source_key": "shahr", "page_no": 1}
-        @returns items 0 0
-        @requests article 29
-        """
+        """Article links of a sitemap with their ``<lastmod>``, or the sitemaps of a sitemap index."""
         source = self._source(source_key)
         try:
             sitemap = Sitemap(response.body)

@@ -15,22 +15,11 @@ from urllib.parse import urlsplit
 
 import scrapy
 
-from crawler.contracts import article_check
 from crawler.spiders.base import ManbaSpider
 
 
 class UrlsSpider(ManbaSpider):
     name = "urls"
-
-    # `scrapy check`: every page object on its saved page, offline (crawler/contracts.py).
-    check_ict = article_check("ict/article.html", "ict")
-    check_isna = article_check("isna/article.html", "isna")
-    check_93z = article_check("93z/article.html", "93z")
-    check_93z_amp = article_check("93z/amp.html", "93z", expected="93z/amp.expected.json")
-    check_fanavaran = article_check("fanavaran/article.rendered.html", "fanavaran")  # as Chromium left it
-    check_akharin = article_check("akharin/article.html", "akharin")
-    check_shahr = article_check("shahr/article.html", "shahr")
-    check_generic = article_check("blog/article.html", None)  # a host the registry does not know
 
     def __init__(self, urls: str = "", urls_file: str = "", *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
