@@ -119,8 +119,12 @@ def test_export_lines_follow_the_design(crawl: Crawl) -> None:
         assert line["documents"]
         for doc in line["documents"]:
             assert set(doc) == {"url", "site", "title", "published_at", "role", "similarity", "text",
-                                "attributions"}
+                                "attributions", "changes"}
             assert doc["role"] in ROLES
+            assert (doc["changes"] is None) or doc["role"] == "copy"
+            if doc["changes"] is not None:
+                keys = {"against", "kept", "cut", "added", "reworded", "figures", "title"}
+                assert set(doc["changes"]) == keys
             assert doc["text"] and doc["title"]
             assert datetime.fromisoformat(doc["published_at"]).tzinfo is not None
             assert isinstance(doc["attributions"], list)

@@ -30,7 +30,9 @@ from storage.write import store_document, sync_sources
 ROLES = {"origin", "copy", "own"}
 LINE_KEYS = {"release_id", "title", "source", "origin", "documents"}
 ORIGIN_KEYS = {"url", "site", "title", "published_at"}
-DOCUMENT_KEYS = {"url", "site", "title", "published_at", "role", "similarity", "text", "attributions", "changes"}
+DOCUMENT_KEYS = {
+    "url", "site", "title", "published_at", "role", "similarity", "text", "attributions", "changes",
+}  # fmt: skip
 
 
 def iso_or_none(value: Any) -> bool:
