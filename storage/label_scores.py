@@ -168,6 +168,8 @@ CHANGE_KINDS = ("cut", "added", "reworded", "figures")
 SAME_SENTENCE = 0.8
 """Word-set Jaccard at which a stored sentence and a labelled one are the same sentence (a label
 may keep a few words the store leaves out, such as a credit clause, or the other way round)."""
+INSIDE = 0.95
+"""Share of the smaller sentence's words inside the larger one that makes them one sentence."""
 
 
 def _sentence_words(text: str) -> frozenset[str]:
@@ -175,8 +177,16 @@ def _sentence_words(text: str) -> frozenset[str]:
 
 
 def _same_sentence(a: str, b: str) -> bool:
+    """Equal words, or alike (``SAME_SENTENCE``), or one inside the other and at least half its
+    size (a label that keeps a dateline or credit clause the store leaves out)."""
     x, y = _sentence_words(a), _sentence_words(b)
-    return x == y or (bool(x | y) and len(x & y) / len(x | y) >= SAME_SENTENCE)
+    if x == y:
+        return True
+    if not x or not y:
+        return False
+    shared = len(x & y)
+    small, large = sorted((len(x), len(y)))
+    return shared / len(x | y) >= SAME_SENTENCE or (shared >= INSIDE * small and small >= 0.5 * large)
 
 
 def _same_figure(stored: Mapping[str, Any], labelled: Mapping[str, Any]) -> bool:

@@ -187,24 +187,26 @@ def _parts(text: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str],
 
 
 def _strip_phrases(text: str, phrases: Sequence[str]) -> tuple[str, bool]:
+    """``text`` without the credit phrases and any opening credit clause or dateline, and whether
+    a credit phrase was in it (what is left of such a sentence may be a credit line's remnant)."""
     found = False
     for phrase in phrases:
         if phrase in text:
             text, found = text.replace(phrase, " "), True
-    stripped, opened = _without_opening(text)
-    return stripped, found or opened
+    return _without_opening(text), found
 
 
 @lru_cache(maxsize=REMEMBERED)
-def _without_opening(text: str) -> tuple[str, bool]:
-    """``text`` without an opening credit clause or dateline (and whether it had one)."""
-    opened = text
+def _without_opening(text: str) -> str:
+    """``text`` without an opening credit clause or dateline, found on the letter-unified text
+    («بنابر اين گزارش» too) and cut from the text as written (unifying keeps every position)."""
     for _ in range(3):  # a dateline, then «به گزارش X،», then «بنابر این گزارش،»
-        stripped = _OPENING_CREDIT.sub("", _LEADING_SPACE.sub("", opened))
-        if stripped == opened:
+        text = _LEADING_SPACE.sub("", text)
+        found = _OPENING_CREDIT.match(unify_letters(text))
+        if found is None or not found.end():
             break
-        opened = stripped
-    return _EDGE_PUNCT.sub("", _SPACES.sub(" ", opened)).strip(), opened != text
+        text = text[found.end() :]
+    return _EDGE_PUNCT.sub("", _SPACES.sub(" ", text)).strip()
 
 
 CreditFinder = Callable[[str], Sequence[str]]
@@ -256,7 +258,8 @@ class Pair:
 
 def align(reference: Sequence[Unit], copy: Sequence[Unit], credits: CreditFinder | None = None) -> list[Pair]:
     """One-to-one pairs of the two texts' content sentences (see the module docstring); with
-    ``credits``, the sentences equal pairing leaves over are checked for credit lines first."""
+    ``credits``, the sentences equal pairing leaves over are checked for credit lines first; those
+    still unpaired at the end that repeat their paired neighbours are marked not content."""
     ref = [u for u in reference if u.content]
     cop = [u for u in copy if u.content]
     pairs: list[Pair] = []
@@ -272,9 +275,6 @@ def align(reference: Sequence[Unit], copy: Sequence[Unit], credits: CreditFinder
             left_copy.append(unit)
     paired = {id(p.reference) for p in pairs}
     left_ref = [u for u in ref if id(u) not in paired]
-    paired_copy = {id(p.copy) for p in pairs}
-    left_copy = _without_repeats(left_copy, cop, paired_copy)
-    left_ref = _without_repeats(left_ref, ref, paired)
     if credits is not None:  # attribution runs only on the few short sentences left unpaired
         for unit in (*left_ref, *left_copy):
             unit.content = not is_credit_line(unit, credits)
@@ -282,6 +282,10 @@ def align(reference: Sequence[Unit], copy: Sequence[Unit], credits: CreditFinder
         left_copy = [u for u in left_copy if u.content]
     if left_ref and left_copy:
         pairs += _pair_by_words(left_ref, left_copy, [*ref, *cop])
+    # What is still unpaired may only repeat what the same text says next to it.
+    paired_ref, paired_copy = {id(p.reference) for p in pairs}, {id(p.copy) for p in pairs}
+    _without_repeats([u for u in left_ref if id(u) not in paired_ref], ref, paired_ref)
+    _without_repeats([u for u in left_copy if id(u) not in paired_copy], cop, paired_copy)
     return pairs
 
 
