@@ -303,6 +303,8 @@ def _update(
     if not chain_changed and not _content_differs(doc, item, wanted):
         if doc.checked_at is None or item.fetched_at > doc.checked_at:
             doc.checked_at = item.fetched_at  # a re-check that found nothing new
+        if doc.role == "copy" and doc.changes_key is None:
+            refresh_changes(session, doc.release_id)  # stored before changes were kept (0005)
         return StoreResult.UNCHANGED
     if (doc.title, doc.body) != (item.title, item.body):
         _keep_version(session, doc)

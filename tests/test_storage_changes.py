@@ -143,3 +143,16 @@ def test_an_earlier_copy_arriving_last_becomes_every_copys_reference(sessions: s
         changes = stored(sessions, f"https://www.isna.ir/news/{n}/").changes
         assert changes is not None and changes["against"] == "https://www.isna.ir/news/1/", n
     assert stored(sessions, "https://www.isna.ir/news/1/").changes is None
+
+
+def test_a_copy_stored_before_changes_were_kept_gets_them_when_crawled_again(
+    sessions: sessionmaker[Session],
+) -> None:
+    store(sessions, origin())
+    store(sessions, copy(1, edited()))
+    with sessions.begin() as session:  # as a store migrated to 0005 holds it
+        row = session.scalars(select(Document).where(Document.canonical_url == "https://www.isna.ir/news/1/")).one()
+        row.changes, row.changes_key = None, None
+    store(sessions, copy(1, edited()))  # the same page again: unchanged
+    changes = stored(sessions, "https://www.isna.ir/news/1/").changes
+    assert changes is not None and changes["cut"] == [SENTENCES[3]]
