@@ -60,15 +60,12 @@ def chains_equal(stored: Sequence[ChainElement], labelled: Sequence[ChainElement
     return len(stored) == len(labelled) and all(map(same_element, stored, labelled))
 
 
-@dataclass(frozen=True)
-class AttributionScore:
-    chains: int = 0
-    """Labelled articles compared (those with an ``attribution`` label that are stored)."""
-    exact: int = 0
-    """Chains equal to the label, element by element in order."""
-    stored: int = 0
-    labelled: int = 0
-    matched: int = 0
+class PrecisionRecall:
+    """Precision and recall of ``matched`` items among ``stored`` and ``labelled`` ones."""
+
+    stored: int
+    labelled: int
+    matched: int
 
     @property
     def precision(self) -> float | None:
@@ -77,6 +74,17 @@ class AttributionScore:
     @property
     def recall(self) -> float | None:
         return self.matched / self.labelled if self.labelled else None
+
+
+@dataclass(frozen=True)
+class AttributionScore(PrecisionRecall):
+    chains: int = 0
+    """Labelled articles compared (those with an ``attribution`` label that are stored)."""
+    exact: int = 0
+    """Chains equal to the label, element by element in order."""
+    stored: int = 0
+    labelled: int = 0
+    matched: int = 0
 
 
 def score_attributions(
@@ -218,18 +226,10 @@ def _matched(kind: str, stored: Sequence[Any], labelled: Sequence[Any]) -> int:
 
 
 @dataclass
-class KindScore:
+class KindScore(PrecisionRecall):
     stored: int = 0
     labelled: int = 0
     matched: int = 0
-
-    @property
-    def precision(self) -> float | None:
-        return self.matched / self.stored if self.stored else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.matched / self.labelled if self.labelled else None
 
 
 @dataclass
