@@ -10,14 +10,16 @@ from __future__ import annotations
 import os
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.items import ArticleItem
 from storage.db import make_engine, normalise_url
@@ -135,3 +137,29 @@ def write_registry(path: os.PathLike[str] | str) -> str:
     with open(path, "w", encoding="utf-8") as out:
         out.write(REGISTRY_TOML)
     return str(path)
+
+
+def store_items(sessions: sessionmaker[Session], items: Iterable[tuple[ArticleItem, str | None]]) -> None:
+    """Store ``(item, source key)`` pairs in one transaction, as a crawl without a run would."""
+    from storage.write import store_document
+
+    with sessions.begin() as session:
+        for item, key in items:
+            store_document(session, item, run_id=None, source_key=key)
+
+
+def sqlite_store(root: Path) -> tuple[str, Engine, sessionmaker[Session]]:
+    """A migrated SQLite store in ``root`` whose sources table holds the small registry of
+    :func:`write_registry`: its URL, engine (the caller disposes of it) and sessions."""
+    from core.registry import load_registry
+    from storage.db import make_sessionmaker
+    from storage.migrate import upgrade_to_head
+    from storage.write import sync_sources
+
+    url = f"sqlite:///{root / 'manba.sqlite3'}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    with sessions.begin() as session:
+        sync_sources(session, load_registry(write_registry(root / "sources.toml")))
+    return url, engine, sessions

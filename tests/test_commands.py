@@ -19,7 +19,7 @@ from core.registry import load_registry
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade_to_head
 from storage.runs import finish_run, start_run
-from storage.testing import article, write_registry
+from storage.testing import article, sqlite_store, write_registry
 from storage.write import store_document, sync_sources
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,13 +49,8 @@ def scrapy(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    root = tmp_path_factory.mktemp("commands")
-    url = f"sqlite:///{root / 'manba.sqlite3'}"
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    sessions = make_sessionmaker(engine)
+    url, engine, sessions = sqlite_store(tmp_path_factory.mktemp("commands"))
     with sessions.begin() as session:
-        sync_sources(session, load_registry(write_registry(root / "sources.toml")))
         run_id = start_run(session, "sources")
         for item, key, role in ITEMS:
             store_document(session, item, run_id=run_id, source_key=key, role=role)

@@ -23,15 +23,12 @@ from commands.report import day
 from commands.report_html import duration, render
 from core.attribution.model import Attribution
 from core.items import ArticleItem
-from core.registry import load_registry
 from fixtureweb import FixtureWeb
-from storage.db import make_engine, make_sessionmaker
 from storage.export import CSV_FIELDS
-from storage.migrate import upgrade_to_head
 from storage.report import TEHRAN as TEHRAN_ZONE
 from storage.report import Outlet, Report, UnknownSource, build_report
-from storage.testing import TEHRAN, article, story, write_registry
-from storage.write import store_document, sync_sources
+from storage.testing import TEHRAN, article, sqlite_store, store_items, story
+from storage.write import store_document
 from tests.conftest import REPO, run_scrapy, scrapy_env
 
 ICT = Attribution(name="وزارت ارتباطات", source="ict", kind="ministry", phrase="به نقل از وزارت ارتباطات")
@@ -104,9 +101,7 @@ STORE = [
 
 
 def fill(sessions: sessionmaker[Session]) -> None:
-    with sessions.begin() as session:
-        for item, key in STORE:
-            store_document(session, item, run_id=None, source_key=key)
+    store_items(sessions, STORE)
 
 
 @pytest.fixture
@@ -119,12 +114,7 @@ def store(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
 def store_url(tmp_path: Path) -> Iterator[str]:
     """The same store in a SQLite file, for the command-line tests (the commands only read through
     the functions tested above on both backends)."""
-    url = f"sqlite:///{tmp_path / 'manba.sqlite3'}"
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    sessions = make_sessionmaker(engine)
-    with sessions.begin() as session:
-        sync_sources(session, load_registry(write_registry(tmp_path / "sources.toml")))
+    url, engine, sessions = sqlite_store(tmp_path)
     fill(sessions)
     engine.dispose()
     yield url

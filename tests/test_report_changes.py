@@ -18,15 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from commands.report_html import render
 from core.attribution.model import Attribution
 from core.items import ArticleItem
-from core.registry import load_registry
 from core.syndication.changes_text import format_text
 from crawler.shell import changes as shell_changes
-from storage.db import make_engine, make_sessionmaker
 from storage.lookup import NoComparison, comparison_at, document_at
-from storage.migrate import upgrade_to_head
 from storage.report import build_report
-from storage.testing import TEHRAN, article, write_registry
-from storage.write import store_document, sync_sources
+from storage.testing import TEHRAN, article, sqlite_store, store_items
 from tests.conftest import run_scrapy, scrapy_env
 
 ICT = Attribution(name="وزارت ارتباطات", source="ict", kind="ministry", phrase="به نقل از وزارت ارتباطات")
@@ -89,9 +85,7 @@ STORE = [(ORIGIN, "ict"), (EDITED, "isna"), (VERBATIM, "example")]
 
 
 def fill(sessions: sessionmaker[Session]) -> None:
-    with sessions.begin() as session:
-        for item, key in STORE:
-            store_document(session, item, run_id=None, source_key=key)
+    store_items(sessions, STORE)
 
 
 @pytest.fixture
@@ -104,13 +98,7 @@ def store(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
 def store_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The store in a SQLite file, for the command line (the commands read through the functions
     tested on both backends)."""
-    root = tmp_path_factory.mktemp("changes")
-    url = f"sqlite:///{root / 'manba.sqlite3'}"
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    sessions = make_sessionmaker(engine)
-    with sessions.begin() as session:
-        sync_sources(session, load_registry(write_registry(root / "sources.toml")))
+    url, engine, sessions = sqlite_store(tmp_path_factory.mktemp("changes"))
     fill(sessions)
     engine.dispose()
     yield url

@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from core.syndication.decide import SENTENCE_END
+from core.syndication.minhash import OPENING_CREDIT
 from core.text.digits import MATCH_FORM, ascii_digits, unify_letters
 from core.text.persian import match_words, normalise_line
 
@@ -61,10 +63,9 @@ REMEMBERED = 16_384
 CREDIT_RESIDUE = 6
 """A sentence that held a credit phrase and keeps fewer words without it is a credit line."""
 
-_SENTENCE_END = re.compile(r"(?<=[.!?؟؛])\s+")
 _OPENING_CREDIT = re.compile(
-    r"^\s*(?:به\s+)?گزارش\s+(?:[^\s،,:\n]+\s+){0,11}?[^\s،,:\n]+\s*[،,:]\s*"  # به گزارش ایسنا،
-    r"|^\s*(?:بنا\s*بر\s*این|بنابراین|طبق\s+این|بر\s+اساس\s+این)\s+گزارش\s*[،,]?\s*"  # بنابر این گزارش،
+    OPENING_CREDIT  # the copy decision's «به گزارش ایسنا،», then what a sentence-by-sentence view also drops:
+    + r"|^\s*(?:بنا\s*بر\s*این|بنابراین|طبق\s+این|بر\s+اساس\s+این)\s+گزارش\s*[،,]?\s*"  # بنابر این گزارش،
     r"|^\s*[^\s،,:.!?؟\-–—]+(?:\s+[^\s،,:.!?؟\-–—]+)?\s*[-–—]\s*"  # تهران - ایسنا - (a dateline)
     r"[^،,:.!?؟\-–—]{1,40}?[-–—]\s*[،,]?\s*"
     r"|^\s*[^\s،,:.!?؟\-–—]+\s*[-–—]\s*[^،,:.!?؟\-–—]{1,30}:\s*[،,]?\s*"  # ایسنا- گروه فناوری:
@@ -148,11 +149,8 @@ class Unit:
 
 
 def split_sentences(body: str) -> list[str]:
-    """The sentences of a body, paragraph by paragraph."""
-    out: list[str] = []
-    for line in body.split("\n"):
-        out += [s.strip() for s in _SENTENCE_END.split(line) if s.strip()]
-    return out
+    """The sentences of a body, paragraph by paragraph (the copy decision's ``SENTENCE_END``)."""
+    return [s.strip() for s in SENTENCE_END.split(body) if s.strip()]
 
 
 def _masked(words: Sequence[str]) -> tuple[str, ...]:
@@ -295,21 +293,18 @@ that makes it a repeat of them (a page that states its lead twice, or runs a tea
 sentences before them)."""
 
 
-def _without_repeats(left: list[Unit], every: Sequence[Unit], paired: set[int]) -> list[Unit]:
-    """Unpaired sentences that only repeat their paired neighbours in the same text are not content."""
+def _without_repeats(left: list[Unit], every: Sequence[Unit], paired: set[int]) -> None:
+    """Mark the unpaired sentences that only repeat their paired neighbours in the same text as not
+    content."""
     if not left:
-        return left
+        return
     at = {id(u): k for k, u in enumerate(every)}
     spots = [k for k, u in enumerate(every) if id(u) in paired]
-    kept = []
     for unit in left:
         k = bisect.bisect_left(spots, at[id(unit)])
         near = frozenset().union(*(every[i].wordset for i in spots[max(0, k - 2) : k + 2]))
         if unit.wordset and len(unit.wordset - near) <= (1 - REPEAT_COVER) * len(unit.wordset):
             unit.content = False
-        else:
-            kept.append(unit)
-    return kept
 
 
 def _pair_by_words(ref: list[Unit], cop: list[Unit], every: Sequence[Unit]) -> list[Pair]:

@@ -346,7 +346,8 @@ MIN_ALIGNED_WORDS = 30
 """A text with fewer words in its sentences has no aligned share (one short sentence in common
 says nothing)."""
 
-_SENTENCE_END = re.compile(r"(?<=[.!?؟؛])\s+|\n")
+SENTENCE_END = re.compile(r"(?<=[.!?؟؛])\s+|\n")
+"""Where a sentence ends: after «.», «!», «?», «؟» or «؛» and a space, and at a line break."""
 _FIGURE = re.compile(r"^\d+$")
 
 
@@ -362,7 +363,7 @@ class Sentence:
 def sentences_of(text: str) -> tuple[Sentence, ...]:
     """The sentences of a match text with at least ``MIN_SENTENCE_WORDS`` words."""
     found = []
-    for part in _SENTENCE_END.split(text):
+    for part in SENTENCE_END.split(text):
         tokens = match_words(part)
         if len(tokens) >= MIN_SENTENCE_WORDS:
             words_ = frozenset(tokens)

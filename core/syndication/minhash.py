@@ -70,8 +70,9 @@ _EMPTY = np.uint64(2**64 - 1)
 
 Shingle = tuple[str, ...]
 
-# An opening credit clause: «به گزارش X،» / «به گزارش X به نقل از Y،» (at most a dozen words).
-_OPENING_CREDIT = re.compile(r"^\s*(?:به\s+)?گزارش\s+(?:[^\s،,:\n]+\s+){0,11}?[^\s،,:\n]+\s*[،,:]\s*")
+OPENING_CREDIT = r"^\s*(?:به\s+)?گزارش\s+(?:[^\s،,:\n]+\s+){0,11}?[^\s،,:\n]+\s*[،,:]\s*"
+"""An opening credit clause: «به گزارش X،» / «به گزارش X به نقل از Y،» (at most a dozen words)."""
+_OPENING_CREDIT = re.compile(OPENING_CREDIT)
 _LEADING_PUNCT = re.compile(r"^[\s،,:؛;\-–—.]+")
 _BOILERPLATE = re.compile(
     r"^\s*(?:انتهای پیام|اخبار مرتبط|خبرهای مرتبط|منبع\s*:"
