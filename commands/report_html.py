@@ -14,11 +14,13 @@ import math
 from collections.abc import Iterable
 from datetime import date, datetime
 from html import escape
+from typing import Any
 
 import jdatetime
 
 from core.syndication.changes import Comparison, Row
 from core.syndication.changes_text import word_changes
+from storage.models import TRANSLATION
 from storage.report import TEHRAN, Coverage, Entry, Outlet, OutletReport, ReleaseReport, Report
 
 FONTS = 'Vazirmatn, "Noto Sans Arabic", "Noto Naskh Arabic", Tahoma, "DejaVu Sans", sans-serif'
@@ -356,7 +358,7 @@ def _release(release: ReleaseReport) -> str:
     )
     copies = "".join(
         "<tr>"
-        f"<td>{outlet_html(c.outlet)}</td>"
+        f"<td>{outlet_html(c.outlet)}{language_badge(c)}</td>"
         f'<td class="num">{escape(duration(c.delay_seconds))}'
         f"{'' if c.delay_basis == 'published' else ' <span class=muted>(نخستین مشاهده)</span>'}</td>"
         f'<td><span class="dot" style="background:{CREDIT_COLOURS[c.credit]}"></span>'
@@ -412,9 +414,42 @@ def _figure_list(changes: Comparison) -> str:
     return "، ".join(f"{f.before} ← {f.after}" for f in changes.figures)
 
 
+LANGUAGE_NAMES = {"en": "انگلیسی", "ar": "عربی", "fa": "فارسی"}
+
+
+def language_badge(entry: Entry) -> str:
+    """A badge with the language of a page in another language than Persian («EN»), and «ترجمه»
+    for a translation link."""
+    if entry.lang == "fa":
+        return ""
+    name = LANGUAGE_NAMES.get(entry.lang, entry.lang)
+    code = escape(entry.lang)
+    badge = f' <span class="lang-badge" title="{escape(name)}" lang="{code}">{code.upper()}</span>'
+    return badge + (' <span class="lang-badge translation">ترجمه</span>' if entry.link == TRANSLATION else "")
+
+
+def _evidence_cell(evidence: dict[str, Any]) -> str:
+    """A translation's text column: what agreed (figures, names, dates), in the evidence's words."""
+    figures = [str(f) for f in evidence.get("figures", [])]
+    names = [str(n).split(":", 1)[-1].lstrip("~") for n in evidence.get("names", [])]
+    title = "؛ ".join(
+        part
+        for part in (
+            f"ارقام: {'، '.join(figures)}" if figures else "",
+            f"نام‌ها: {'، '.join(names)}" if names else "",
+            f"تاریخ‌ها: {'، '.join(map(str, evidence.get('dates', [])))}" if evidence.get("dates") else "",
+        )
+        if part
+    )
+    counts = f"{fa(len(figures))} رقم و {fa(len(names))} نام مشترک"
+    return f'<span class="evidence" title="{escape(title)}">{counts}</span>'
+
+
 def _text_cell(entry: Entry) -> str:
     """The copies table's text column: the share kept, a mark when figures changed, and a link to
-    the copy's side-by-side view."""
+    the copy's side-by-side view; for a translation, the evidence that linked it."""
+    if entry.evidence is not None:
+        return _evidence_cell(entry.evidence)
     changes = entry.changes
     if changes is None:
         return '<span class="muted">—</span>'
@@ -594,6 +629,9 @@ details summary {{ cursor: pointer; color: #1f4e79; margin: 6px 0; }}
 table.copies td, table.copies th {{ font-size: 13px; }}
 .meta .figures.alert, .figure-mark {{ color: #b45309; font-weight: bold; }}
 .figure-mark {{ white-space: nowrap; }}
+.lang-badge {{ display: inline-block; padding: 0 6px; margin-inline-start: 4px; border-radius: 4px;
+  font-size: 12px; background: #e0e7ff; color: #3730a3; }}
+.lang-badge.translation {{ background: #ecfdf5; color: #065f46; }}
 .changes h4 {{ margin: 14px 0 4px; font-size: 15px; }}
 .change-legend mark, .change-legend del, .change-legend ins, .same-key {{ padding: 0 3px; }}
 details.compare {{ border-top: 1px solid #eceff2; padding: 2px 0; }}

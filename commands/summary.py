@@ -105,6 +105,13 @@ def format_scores(report: LabelReport) -> list[str]:
                 f"{label} pairwise precision {_ratio(clusters.correct_pairs, clusters.stored_pairs)}"
                 f"  recall {_ratio(clusters.correct_pairs, clusters.labelled_pairs)}  F1 {f1}"
             )
+    translated = report.translations
+    if translated is not None:
+        lines.append(
+            f"translations  precision {_ratio(translated.matched, translated.stored)}"
+            f"  recall {_ratio(translated.matched, translated.labelled)}"
+            f"  hard negatives linked {translated.negatives_linked}/{translated.negatives}"
+        )
     return lines + format_changes(report.changes)
 
 

@@ -81,6 +81,10 @@ class OriginFollower:
         key = item.attributed_source
         if key is None:
             return "unresolved_source"
+        if item.lang != "fa":
+            # No text measure finds a Persian release from an English or Arabic text: the store
+            # links such a copy by what survives translation (storage.translations).
+            return "other_language"
         source = self.registry.sources.get(key)
         if source is None or source.origin is None:
             return "no_origin_site"

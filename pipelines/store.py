@@ -98,6 +98,7 @@ class StorePipeline:
         stats: StatsCollector | None = None,
         writers: int = DEFAULT_WRITERS,
         processes: bool = True,
+        crosslingual: bool = True,
     ) -> None:
         if writers < 1:
             raise NotConfigured(f"MANBA_STORE_WRITERS must be at least 1, not {writers}")
@@ -110,6 +111,7 @@ class StorePipeline:
         self.sessions: sessionmaker[Session] | None = None
         self.writers = writers
         self.processes = processes
+        self.crosslingual = crosslingual
         self._threads: ThreadPoolExecutor | None = None
         self._processes: list[WriterProcess] = []
         self._stats_lock = threading.Lock()
@@ -126,6 +128,7 @@ class StorePipeline:
             stats=crawler.stats,
             writers=settings.getint("MANBA_STORE_WRITERS", DEFAULT_WRITERS),
             processes=settings.getbool("MANBA_STORE_PROCESSES", True),
+            crosslingual=settings.getbool("MANBA_CROSSLINGUAL", True),
         )
         pipeline.crawler = crawler
         # After the crawl-run extension has closed the run (it connected first).
@@ -191,6 +194,7 @@ class StorePipeline:
             role=role,
             on_retry=self._count_retry,
             on_outage=self._count_outage_wait,
+            crosslingual=self.crosslingual,
         )
 
     def _count_outage_wait(self) -> None:
@@ -206,7 +210,8 @@ class StorePipeline:
             writer = min(self._processes, key=lambda w: len(w.pending))
             key, role = self._target(item)
             try:
-                result, retried = await maybe_deferred_to_future(writer.write(item, self.run_id, key, role))
+                written = writer.write(item, self.run_id, key, role, self.crosslingual)
+                result, retried = await maybe_deferred_to_future(written)
             except WriterDied:
                 pass  # written again below: a write it finished before it died is found unchanged
             else:

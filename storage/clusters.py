@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import BigInteger, SmallInteger, bindparam, delete, insert, select, text, update
+from sqlalchemy import BigInteger, SmallInteger, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
 from core.syndication.decide import Fingerprint, copy_score, copy_similarity, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
-from storage.models import Document, DocumentAttribution, MinhashBand, Release, utcnow
+from storage.models import TRANSLATION, Document, DocumentAttribution, MinhashBand, Release, utcnow
 
 MAX_BAND_ROWS = 2000
 """At most this many (band, hash) rows are read per lookup: a flood of identical texts cannot
@@ -284,11 +284,12 @@ def _published_key(doc: Document) -> tuple[int, float, int]:
 
 def head_of(members: Sequence[Document]) -> Document:
     """The release's canonical document: its origin (the lowest id if, oddly, several), else the
-    earliest published (then the lowest id)."""
+    earliest published (then the lowest id) of the members in the release's own language (a
+    translation is never the head while another member is not one)."""
     origins = [d for d in members if d.role == "origin"]
     if origins:
         return min(origins, key=lambda d: d.id)
-    return min(members, key=_published_key)
+    return min(members, key=lambda d: (d.link == TRANSLATION, *_published_key(d)))
 
 
 def attributed_source_ids(session: Session, ids: Sequence[int]) -> dict[int, int | None]:
@@ -348,7 +349,11 @@ def refresh_release(
     if len(members) == 1:
         return
     head_fp = fingerprints.one(head)
-    others = [d for d in members if d.id != head.id and not (head.role == "origin" and followed(d))]
+    others = [
+        d
+        for d in members
+        if d.id != head.id and d.link != TRANSLATION and not (head.role == "origin" and followed(d))
+    ]
     prints = fingerprints.get(others)
     for d in others:
         value = copy_similarity(prints[d.id], head_fp)
@@ -442,7 +447,8 @@ def current_head(session: Session, release: Release, *, exclude: int | None = No
     query = select(Document).where(Document.release_id == release.id)
     if exclude is not None:
         query = query.where(Document.id != exclude)
-    order = (Document.published_at.is_(None), Document.published_at, Document.id)
+    translation = func.coalesce(Document.link, "") == TRANSLATION
+    order = (translation, Document.published_at.is_(None), Document.published_at, Document.id)
     return session.scalars(query.order_by(*order).limit(1)).first()
 
 

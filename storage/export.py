@@ -14,16 +14,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Document, DocumentAttribution, Release, Source
+from storage.models import TRANSLATION, Document, DocumentAttribution, Release, Source
 
 BATCH_SIZE = 500
 ROLE_ORDER = {"origin": 0, "copy": 1, "own": 2}
 
 DOCUMENT_FIELDS = (
-    "url", "site", "title", "published_at", "role", "similarity", "text", "attributions", "changes",
+    "url", "site", "title", "published_at", "language", "role", "link", "similarity", "text", "attributions",
+    "changes", "evidence",
 )  # fmt: skip
 CHANGE_COUNTS = ("cut", "added", "reworded", "figures")
-CSV_FIELDS = ("release_id", *DOCUMENT_FIELDS[:-1], "origin_url", "kept", *CHANGE_COUNTS)
+CSV_FIELDS = ("release_id", *DOCUMENT_FIELDS[:-2], "origin_url", "kept", *CHANGE_COUNTS)
 
 
 def _iso(doc: Document) -> str | None:
@@ -41,19 +42,32 @@ def document_dict(doc: Document, attributions: list[DocumentAttribution] | None 
     ``url`` is the canonical URL (the document's identity); ``published_at`` is
     given in the UTC offset the page itself used; ``attributions`` are the chain's
     rows in position order (nearest source first); ``changes`` is what a copy changed against
-    its release's reference (``storage.changes``), null for every other role.
+    its release's reference (``storage.changes``), null for every other role. ``language`` is
+    the ISO 639-1 code of the page; ``link`` says how a copy was linked — ``translation`` for a
+    retelling in another language (``storage.translations``), whose ``evidence`` is the stored
+    evidence of the link, ``text`` for every other copy — and is null for the other roles.
     """
     return {
         "url": doc.canonical_url,
         "site": doc.site,
         "title": doc.title,
         "published_at": _iso(doc),
+        "language": doc.lang,
         "role": doc.role,
+        "link": link_of(doc),
         "similarity": doc.similarity,
         "text": doc.body,
         "attributions": [attribution_dict(a) for a in attributions or []],
         "changes": doc.changes if doc.role == "copy" else None,
+        "evidence": doc.link_evidence if doc.link == TRANSLATION else None,
     }
+
+
+def link_of(doc: Document) -> str | None:
+    """How a document joined its release: ``translation``, ``text`` (any other copy), or None."""
+    if doc.role != "copy":
+        return None
+    return TRANSLATION if doc.link == TRANSLATION else "text"
 
 
 def _source_keys(session: Session) -> dict[int, str]:
@@ -142,6 +156,7 @@ def iter_document_rows(session: Session) -> Iterator[dict[str, Any]]:
             row = {"release_id": release["release_id"], **doc}
             row["attributions"] = json.dumps(doc["attributions"], ensure_ascii=False)
             row["origin_url"] = origin["url"] if origin is not None else None
+            row.pop("evidence")
             changes = row.pop("changes")
             row["kept"] = changes["kept"] if changes else None
             for name in CHANGE_COUNTS:

@@ -44,6 +44,8 @@ NAMING_CONVENTION = {
 }
 
 ROLES = ("origin", "copy", "own")
+TRANSLATION = "translation"
+"""``documents.link`` of a copy in another language than its release (``storage.translations``)."""
 
 
 def utcnow() -> datetime:
@@ -213,6 +215,12 @@ class Document(TimestampMixin, Base):
     changes_key: Mapped[str | None] = mapped_column(String(64), default=None)
     """What ``changes`` was computed from (rule version, reference and both texts): a different
     key means it is recomputed (``storage.changes.refresh_changes``)."""
+    link: Mapped[str | None] = mapped_column(String(16), default=None)
+    """How a copy was linked when no text measure could: ``translation`` for a retelling in another
+    language (``storage.translations``); None otherwise."""
+    link_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    """Why it was linked (``core.syndication.translation.Verdict.as_dict``): figures, names, dates,
+    source and time that agreed."""
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     """Extracted body as published (not normalised)."""
@@ -304,3 +312,24 @@ class MinhashBand(Base):
     document_id: Mapped[int] = mapped_column(
         ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False, index=True
     )
+
+
+class CrossLingualKey(Base):
+    """A figure a document states (``core.syndication.translation.Evidence.index_keys``), indexed
+    so that a retelling in another language finds the Persian releases stating its figures near its
+    date, and a new Persian release the retellings stored before it. Only Persian documents that
+    start a release (or are an origin) and documents in other languages have rows."""
+
+    __tablename__ = "crosslingual_keys"
+    __table_args__ = (
+        Index("ix_crosslingual_keys_lookup", "key", "persian", "at"),
+        {"sqlite_with_rowid": False},
+    )
+
+    key: Mapped[str] = mapped_column(String(48), primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False, index=True
+    )
+    persian: Mapped[bool] = mapped_column()
+    at: Mapped[datetime]
+    """The document's publication (its first sighting when undated)."""

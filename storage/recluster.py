@@ -8,6 +8,8 @@ as the store applies one item at a time (``storage.clusters.choose``):
 * edges: a copy placed by origin following → its origin (kept whatever the threshold: it is
   not a text decision); equal norm_hash; a shared band verified by the copy decision
   (``core.syndication.decide.compare``) ≥ threshold;
+* a translation (``documents.link``) → the Persian document its stored evidence was judged
+  against (``storage.translations``: not a text decision either, joined after the text edges);
 * edges are joined strongest first (following, then by score, then by ids), except one that
   would put two origins in one release: origins stay the heads of their own releases.
 
@@ -30,7 +32,7 @@ from core.syndication.decide import Fingerprint, copy_score, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
 from storage.changes import refresh_changes
 from storage.clusters import Fingerprints, followed, head_of, phrases_of, refresh_release
-from storage.models import Document, MinhashBand, Release
+from storage.models import TRANSLATION, Document, MinhashBand, Release
 
 CHUNK = 500
 MAX_BUCKET = 200
@@ -150,6 +152,10 @@ def recluster(session: Session, *, threshold: float = COPY_THRESHOLD) -> Reclust
     groups = _Groups((d.id for d in docs), {d.id for d in docs if d.role == "origin"})
     for _rank, _score, a, b in _edges(docs, prints, origin_of, threshold):
         groups.join(a, b)
+    for d in docs:
+        persian = (d.link_evidence or {}).get("document_id") if d.link == TRANSLATION else None
+        if persian in groups.parent:
+            groups.join(persian, d.id)
 
     members: dict[int, list[Document]] = defaultdict(list)
     for d in docs:

@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 
 from core.syndication.changes import Comparison
 from storage.changes import comparison_for
-from storage.models import Document, DocumentAttribution, Release, Source
+from storage.models import TRANSLATION, Document, DocumentAttribution, Release, Source
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 BATCH_SIZE = 500
@@ -97,6 +97,12 @@ class Entry:
     credit: Credit = "none"
     changes: Comparison | None = None
     """What a copy changed against the release's reference; ``None`` when it was not compared."""
+    lang: str = "fa"
+    """ISO 639-1 code of the page."""
+    link: str | None = None
+    """``translation`` for a retelling in another language (``storage.translations``)."""
+    evidence: dict[str, Any] | None = None
+    """A translation's stored evidence (figures, names, dates that agreed)."""
 
     @property
     def changed_figures(self) -> bool:
@@ -271,6 +277,9 @@ def _releases(session: Session, source_id: int | None) -> Iterator[tuple[_Releas
                 Document.role,
                 Document.published_at,
                 Document.first_seen_at,
+                Document.lang,
+                Document.link,
+                Document.link_evidence,
             ).where(Document.release_id.in_(ids))
         ):
             docs[row.release_id].append(
@@ -283,6 +292,9 @@ def _releases(session: Session, source_id: int | None) -> Iterator[tuple[_Releas
                     published_at=row.published_at,
                     first_seen_at=row.first_seen_at,
                     chain=chains.get(row.id, []),
+                    lang=row.lang,
+                    link=row.link,
+                    evidence=row.link_evidence if row.link == TRANSLATION else None,
                 )
             )
         for release in batch:

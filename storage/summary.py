@@ -21,12 +21,13 @@ from storage.label_scores import (
     ChangeScore,
     ClusterScore,
     OriginLinkScore,
+    PrecisionRecall,
     score_attributions,
     score_changes,
     score_clusters,
     score_origin_links,
 )
-from storage.models import CrawlRun, Document, DocumentAttribution, Release
+from storage.models import TRANSLATION, CrawlRun, Document, DocumentAttribution, Release
 
 DROP_PREFIX = "manba/drop/"
 
@@ -112,6 +113,8 @@ class LabelReport:
 
     changes: ChangeScore | None = None
     """Stored copies' changes against labelled ones (``None`` when no label has ``changes``)."""
+    translations: TranslationScore | None = None
+    """Cross-lingual links against labelled retellings (``None`` when no label has a ``link``)."""
 
     @property
     def ok(self) -> bool:
@@ -194,6 +197,8 @@ def compare_labels(session: Session, articles: list[dict[str, Any]]) -> LabelRep
             for a in articles
             if str(a["url"]) in stored and a.get("lang", "fa") == "fa"
         )
+    if any("link" in a for a in articles):
+        report.translations = score_translations(articles, stored)
     if any(a.get("changes") for a in articles):
         report.changes = score_changes(
             (stored[url].changes if url in stored else None, a["changes"])
@@ -238,3 +243,37 @@ def _release_origin_urls(session: Session, ids: list[int]) -> dict[int, str]:
         )
         found.update(rows.all())
     return found
+
+
+@dataclass(frozen=True)
+class TranslationScore(PrecisionRecall):
+    """Documents in other languages linked as translations: ``matched`` sit in the release of the
+    page they are labelled to retell (``translation_of``); ``stored`` are all labelled documents
+    stored with a translation link, ``labelled`` those labelled ``"link": "translation"``."""
+
+    stored: int = 0
+    labelled: int = 0
+    matched: int = 0
+    negatives: int = 0
+    """Labelled hard negatives (``hard_negative``) stored."""
+    negatives_linked: int = 0
+    """Of those, linked to a release all the same."""
+
+
+def score_translations(articles: list[dict[str, Any]], stored: dict[str, Document]) -> TranslationScore:
+    release_of = {url: doc.release_id for url, doc in stored.items()}
+    linked = [a for a in articles if (d := stored.get(str(a["url"]))) is not None and d.link == TRANSLATION]
+    matched = [
+        a
+        for a in linked
+        if a.get("link") == TRANSLATION
+        and release_of.get(str(a.get("translation_of"))) == release_of[str(a["url"])]
+    ]
+    negatives = [a for a in articles if a.get("hard_negative") and str(a["url"]) in stored]
+    return TranslationScore(
+        stored=len(linked),
+        labelled=sum(1 for a in articles if a.get("link") == TRANSLATION),
+        matched=len(matched),
+        negatives=len(negatives),
+        negatives_linked=sum(1 for a in negatives if stored[str(a["url"])].link == TRANSLATION),
+    )

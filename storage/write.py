@@ -28,6 +28,7 @@ from core.items import ArticleItem
 from core.registry import Registry
 from core.syndication.decide import Fingerprint, copy_similarity, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
+from storage import translations
 from storage.changes import forget_changes, refresh_changes, refresh_copy_changes
 from storage.clusters import (
     Fingerprints,
@@ -44,6 +45,7 @@ from storage.clusters import (
 )
 from storage.models import (
     ROLES,
+    TRANSLATION,
     Document,
     DocumentAttribution,
     DocumentVersion,
@@ -78,14 +80,18 @@ def write_item(
     on_retry: Callable[[BaseException], None] | None = None,
     on_outage: Callable[[], None] | None = None,
     max_wait: float = DEFAULT_MAX_WAIT,
+    crosslingual: bool = True,
 ) -> StoreResult:
     """Store one item in one transaction, run again after a deadlock, and waited out while the
     database is unreachable (``storage.outage``: at most ``max_wait`` seconds; the
     transaction is whole, so running it again neither loses nor doubles a row): the whole write
-    path, the same in the crawler, a writer thread and a writer process."""
+    path, the same in the crawler, a writer thread and a writer process. ``crosslingual``:
+    link documents in other languages to the Persian releases they retell (``MANBA_CROSSLINGUAL``)."""
 
     def store(session: Session) -> StoreResult:
-        return store_document(session, item, run_id=run_id, source_key=source_key, role=role).result
+        return store_document(
+            session, item, run_id=run_id, source_key=source_key, role=role, crosslingual=crosslingual
+        ).result
 
     return through_outage(
         lambda: in_transaction(sessions, store, on_retry=on_retry),
@@ -102,6 +108,7 @@ def store_document(
     source_key: str | None = None,
     role: str | None = None,
     threshold: float = COPY_THRESHOLD,
+    crosslingual: bool = True,
 ) -> Stored:
     """Insert or update the document for ``item``, keyed by its canonical URL, with its
     attribution chain, and place it in its release; when ``item.origin`` is set, store the
@@ -119,6 +126,10 @@ def store_document(
     no match it gets a release of its own. An origin found by following overrides the text
     match. A copy once linked stays linked when a later crawl brings no origin: absence
     never unlinks.
+
+    Cross-lingual (``crosslingual``, ``storage.translations``): a document in another language
+    that retells a Persian release joins it as a ``translation`` copy; a Persian document that
+    starts a release takes in the retellings of it stored before.
 
     Safe against a concurrent writer: inserts of one URL race in a SAVEPOINT and the loser
     re-reads the row; writers of alike texts are serialised by advisory locks (PostgreSQL)
@@ -150,6 +161,7 @@ def store_document(
             fp=origin_fp,
             prints=prints,
             threshold=threshold,
+            crosslingual=crosslingual,
         )
     result, doc = _store(
         session,
@@ -161,6 +173,7 @@ def store_document(
         fp=fp,
         prints=prints,
         threshold=threshold,
+        crosslingual=crosslingual,
     )
     return Stored(result, doc.id, doc.release_id)
 
@@ -180,6 +193,7 @@ def _store(
     fp: Fingerprint,
     prints: Fingerprints,
     threshold: float,
+    crosslingual: bool,
 ) -> tuple[StoreResult, Document]:
     source_id = source_id_for(session, source_key)
 
@@ -198,13 +212,14 @@ def _store(
         try:
             with session.begin_nested():
                 return StoreResult.CREATED, _insert(
-                    session, item, run_id, wanted_for(None), fp, prints, threshold
+                    session, item, run_id, wanted_for(None), fp, prints, threshold, crosslingual
                 )
         except IntegrityError:
             doc = find_document(session, item.canonical_url)
             if doc is None:
                 raise  # not the race on canonical_url: a real error
-    return _update(session, doc, item, run_id, wanted_for(doc), fp, prints, threshold), doc
+    result = _update(session, doc, item, run_id, wanted_for(doc), fp, prints, threshold, crosslingual)
+    return result, doc
 
 
 @dataclass(frozen=True)
@@ -223,9 +238,14 @@ class _Wanted:
 
 
 def _linked_release(session: Session, doc: Document) -> Release | None:
-    """The origin's release ``doc`` sits in as a copy, if it does."""
+    """The origin's release ``doc`` sits in as a copy, or the release it was linked to as a
+    translation, if it does."""
     release = session.get(Release, doc.release_id)
-    if release is None or release.origin_document_id in (None, doc.id):
+    if release is None:
+        return None
+    if doc.link == TRANSLATION:
+        return release
+    if release.origin_document_id in (None, doc.id):
         return None
     return release
 
@@ -238,6 +258,7 @@ def _insert(
     fp: Fingerprint,
     prints: Fingerprints,
     threshold: float,
+    crosslingual: bool,
 ) -> Document:
     doc = Document(canonical_url=item.canonical_url, first_seen_at=utcnow())
     _apply(doc, item, run_id, wanted, fp.norm_hash)
@@ -268,6 +289,8 @@ def _insert(
     else:
         _settle_new_member(session, doc, prints, placement)
     session.flush()
+    if crosslingual:
+        translations.after_write(session, doc, prints, started_release=fresh)
     return doc
 
 
@@ -297,6 +320,7 @@ def _update(
     fp: Fingerprint,
     prints: Fingerprints,
     threshold: float,
+    crosslingual: bool,
 ) -> StoreResult:
     chain = _chain(item)
     chain_changed = stored_chain(session, doc.id) != chain
@@ -335,6 +359,8 @@ def _update(
     refresh_release(session, release, prints)
     refresh_changes(session, release.id)
     session.flush()
+    if crosslingual and text_changed:
+        translations.after_write(session, doc, prints, started_release=current_head(session, release) is doc)
     return StoreResult.UPDATED
 
 

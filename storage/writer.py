@@ -96,13 +96,19 @@ def _serve_writer() -> None:
     sessions = make_sessionmaker(engine)
     try:
         while (request := _read_frame(requests)) is not None:
-            number, item, run_id, source_key, role, prepared = request
+            number, item, run_id, source_key, role, crosslingual, prepared = request
             for ahead in prepared:
                 remember(ahead)
             retried: list[BaseException] = []
             try:
                 result = write_item(
-                    sessions, item, run_id=run_id, source_key=source_key, role=role, on_retry=retried.append
+                    sessions,
+                    item,
+                    run_id=run_id,
+                    source_key=source_key,
+                    role=role,
+                    on_retry=retried.append,
+                    crosslingual=crosslingual,
                 )
                 reply = _frame((number, True, (result, len(retried))))
             except Exception as exc:
@@ -141,7 +147,12 @@ class WriterProcess(ProcessProtocol):
         self._send(self.url)
 
     def write(
-        self, item: ArticleItem, run_id: int | None, source_key: str | None, role: str
+        self,
+        item: ArticleItem,
+        run_id: int | None,
+        source_key: str | None,
+        role: str,
+        crosslingual: bool = True,
     ) -> Deferred[tuple[StoreResult, int]]:
         number = next(self._numbers)
         done: Deferred[tuple[StoreResult, int]] = Deferred()
@@ -150,7 +161,7 @@ class WriterProcess(ProcessProtocol):
         # writer): it makes the match texts, the writer the shingles, signatures and bands.
         texts = [item] if item.origin is None else [item, item.origin]
         prepared = [prepare(t.body, [a.phrase for a in t.attributions]) for t in texts]
-        self._send((number, item, run_id, source_key, role, prepared))
+        self._send((number, item, run_id, source_key, role, crosslingual, prepared))
         return done
 
     def outReceived(self, data: bytes) -> None:

@@ -119,8 +119,9 @@ def test_export_lines_follow_the_design(crawl: Crawl) -> None:
             assert set(line["origin"]) == {"url", "site", "title", "published_at"}
         assert line["documents"]
         for doc in line["documents"]:
-            assert set(doc) == {"url", "site", "title", "published_at", "role", "similarity", "text",
-                                "attributions", "changes"}
+            assert set(doc) == {"url", "site", "title", "published_at", "language", "role", "link",
+                                "similarity", "text", "attributions", "changes", "evidence"}
+            assert doc["language"] in ("fa", "en", "ar")
             assert doc["role"] in ROLES
             assert (doc["changes"] is None) or doc["role"] == "copy"
             if doc["changes"] is not None:

@@ -31,7 +31,8 @@ ROLES = {"origin", "copy", "own"}
 LINE_KEYS = {"release_id", "title", "source", "origin", "documents"}
 ORIGIN_KEYS = {"url", "site", "title", "published_at"}
 DOCUMENT_KEYS = {
-    "url", "site", "title", "published_at", "role", "similarity", "text", "attributions", "changes",
+    "url", "site", "title", "published_at", "language", "role", "link", "similarity", "text", "attributions",
+    "changes", "evidence",
 }  # fmt: skip
 
 
@@ -59,6 +60,9 @@ def assert_export_line(line: dict[str, Any]) -> None:
         assert isinstance(doc["title"], str) and isinstance(doc["text"], str)
         assert iso_or_none(doc["published_at"])
         assert doc["role"] in ROLES
+        assert isinstance(doc["language"], str) and len(doc["language"]) == 2
+        assert doc["link"] in (("text", "translation") if doc["role"] == "copy" else (None,))
+        assert (doc["evidence"] is not None) == (doc["link"] == "translation")
         assert doc["similarity"] is None or isinstance(doc["similarity"], float)
         assert isinstance(doc["attributions"], list)
         for attribution in doc["attributions"]:

@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 DROP_PREFIX = "manba/drop/"
 LISTING_PREFIXES = ("manba/listing/pages/", "manba/feed/fetched/", "manba/sitemap/fetched/")
 ORIGIN_OUTCOMES = ("found", "not_found", "no_candidates", "no_origin_site", "unresolved_source",
-                   "already_linked")
+                   "already_linked", "other_language")
 """What following a copy to its origin ended with (``manba/origin/<outcome>``, pipelines/origin.py)."""
 
 

@@ -29,6 +29,7 @@ from twisted.python.failure import Failure
 
 from core.items import ArticleItem
 from core.registry import Registry, Source
+from core.text.language import language_of
 from core.text.urls import canonical_url
 from crawler import shared
 from crawler.fetch import NotAPage, fetch_failure_reason, language_code, page_response, render_meta, same_site
@@ -139,7 +140,8 @@ class ManbaSpider(scrapy.Spider):
             item.raw_hash = hashlib.sha256(response.body).hexdigest()
         self.check_canonical(item, source)
         self.check_date(item)
-        item.lang = language_code(item.lang)
+        # The template's <html lang> is checked against the text's script (language_of).
+        item.lang = language_of(f"{item.title}\n{item.body}", language_code(item.lang))
         self.crawler.stats.inc_value(f"manba/article/extracted/{page.name}")
         yield item
 

@@ -1,0 +1,172 @@
+"""Names across scripts: the same person, place or company in a Persian text and in an English or
+Arabic one.
+
+Two ways, both pure:
+
+* the **name table** (``core/names.toml``, data): the names releases use — ministries, provinces,
+  cities, countries, companies, ministers — each with its Persian, English and Arabic forms. Exonyms
+  («ترکیه» / Turkey / تركيا) and acronyms (MCI / همراه اول) can only be matched this way;
+* the **consonant skeleton** (:func:`skeleton`) of a word, for the names no table holds (an official
+  named once, a small town): Persian script writes few vowels and English transliterations spell
+  them freely («نوروزی», Norouzi, Nowruzi), but both keep the consonants, so both are reduced to
+  them («nrz»), with the letters that sound alike in one class (ق/غ/gh/q, ک/c/k, س/ص/ث/s …).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from core.text.digits import ascii_digits, unify_letters
+
+DEFAULT_TABLE = resources.files("core") / "names.toml"
+
+# Harakat, tatweel, superscript alef; hamza carriers and alef forms to bare letters.
+_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و", "ئ": "ی", "ة": "ه", "ۀ": "ه"})
+
+
+def fold(text: str) -> str:
+    """Arabic-script text in one spelling: Persian ی/ک, bare alef, ة as ه, no harakat or tatweel,
+    ZWNJ joining (a name written «کریمی‌پور» is one word, as Karimipour is), ASCII digits."""
+    text = unify_letters(ascii_digits(text)).replace("\u200c", "")
+    return _MARKS.sub("", text).translate(_FOLD)
+
+
+# --- the consonant skeleton -------------------------------------------------------------------
+
+_PERSIAN = {
+    "ب": "b", "پ": "p", "ت": "t", "ث": "s", "ج": "j", "چ": "C", "ح": "h", "خ": "k", "د": "d",
+    "ذ": "z", "ر": "r", "ز": "z", "ژ": "j", "س": "s", "ش": "S", "ص": "s", "ض": "z", "ط": "t",
+    "ظ": "z", "غ": "g", "ف": "f", "ق": "g", "ک": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n",
+    "ه": "h",
+}  # fmt: skip
+"""Consonant letters to their class; alef, ع and hamza are vowels (dropped)."""
+_SEMIVOWELS = {"و": "v", "ی": "y"}
+"""Consonants only at the start of a word («وحید» Vahid, «یزد» Yazd); vowels elsewhere («نوروزی»)."""
+_LATIN_PAIRS = {"sh": "S", "ch": "C", "kh": "k", "gh": "g", "zh": "j", "th": "t", "ph": "f", "dj": "j"}
+_LATIN = {"q": "g", "c": "k", "x": "ks", "w": "v"}
+_VOWELS = frozenset("aeiouy")
+
+
+def skeleton(word: str) -> str:
+    """The consonant classes of a word in Persian/Arabic or Latin script, repeats collapsed and a
+    final «h» dropped (final ه is often a vowel: «زاده» Zadeh / Zade)."""
+    out: list[str] = []
+    if word and "a" <= word[0].lower() <= "z":
+        w = word.lower()
+        i = 0
+        while i < len(w):
+            pair = w[i : i + 2]
+            if pair in _LATIN_PAIRS:
+                out.append(_LATIN_PAIRS[pair])
+                i += 2
+                continue
+            c = w[i]
+            if c in _VOWELS or c == "w":
+                if i == 0 and c in "wy":
+                    out.append("v" if c == "w" else "y")
+            elif "a" <= c <= "z":
+                out.append(_LATIN.get(c, c))
+            i += 1
+    else:
+        w = fold(word)
+        for i, c in enumerate(w):
+            if c in _PERSIAN:
+                out.append(_PERSIAN[c])
+            elif c in _SEMIVOWELS and i == 0:
+                out.append(_SEMIVOWELS[c])
+    collapsed = "".join(c for i, c in enumerate(out) if i == 0 or c != out[i - 1])
+    return collapsed[:-1] if len(collapsed) > 1 and collapsed.endswith("h") else collapsed
+
+
+# --- the name table ---------------------------------------------------------------------------
+
+LANGUAGES = ("fa", "en", "ar")
+
+
+class NameTableError(ValueError):
+    """``names.toml`` is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class NameTable:
+    """Every form of every name, by script: :meth:`find` gives the keys of the names a text holds."""
+
+    keys: frozenset[str]
+    _latin: re.Pattern[str] | None
+    _arabic_script: re.Pattern[str] | None
+    _key_of: dict[str, str]
+    """folded form (lower case for Latin) → key."""
+
+    @classmethod
+    def load(cls, path: str | Path | Traversable = DEFAULT_TABLE) -> NameTable:
+        try:
+            data = tomllib.loads(
+                Path(path).read_text("utf-8") if isinstance(path, str) else path.read_text("utf-8")
+            )
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise NameTableError(f"{path}: {exc}") from exc
+        entries = data.get("name")
+        if not isinstance(entries, list):
+            raise NameTableError(f"{path}: expected [[name]] tables with key, fa, en, ar")
+        return cls.of(
+            (str(e.get("key")), [f for lang in LANGUAGES for f in e.get(lang, [])]) for e in entries
+        )
+
+    @classmethod
+    def of(cls, entries: Iterable[tuple[str, Iterable[str]]]) -> NameTable:
+        key_of: dict[str, str] = {}
+        keys = set()
+        for key, forms in entries:
+            keys.add(key)
+            for form in forms:
+                folded = _form(form)
+                if folded:
+                    key_of.setdefault(folded, key)  # the first entry keeps a shared form
+        latin = sorted((f for f in key_of if f.isascii()), key=len, reverse=True)
+        arabic = sorted((f for f in key_of if not f.isascii()), key=len, reverse=True)
+        return cls(
+            frozenset(keys), _alternation(latin, latin=True), _alternation(arabic, latin=False), key_of
+        )
+
+    def find(self, text: str) -> dict[str, str]:
+        """key → the form as matched, for every table name in ``text`` (longest form first at a place)."""
+        found: dict[str, str] = {}
+        folded = fold(text)
+        for pattern in (self._latin, self._arabic_script):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(folded):
+                form = _form(match.group("name"))
+                key = self._key_of.get(form)
+                if key is not None:
+                    found.setdefault(key, match.group("name"))
+        return found
+
+
+def _form(form: str) -> str:
+    form = " ".join(fold(form).split())
+    return form.lower() if form.isascii() else form
+
+
+def _alternation(forms: list[str], *, latin: bool) -> re.Pattern[str] | None:
+    if not forms:
+        return None
+    body = "|".join(re.escape(f).replace(r"\ ", r"[\s\-]+") for f in forms)
+    if latin:
+        return re.compile(rf"(?<![\w'])(?P<name>{body})(?![\w])", re.IGNORECASE)
+    # An Arabic name may carry a one-letter proclitic («وطهران», «بطهران», «لایران»).
+    return re.compile(rf"(?:(?<![^\W\d_])|(?<=(?<![^\W\d_])[وبلف]))(?P<name>{body})(?![^\W\d_])")
+
+
+@lru_cache(maxsize=1)
+def default_table() -> NameTable:
+    """The bundled table, loaded once per process."""
+    return NameTable.load()

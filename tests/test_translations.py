@@ -1,0 +1,267 @@
+"""Cross-lingual links: the decision (core.syndication.translation), the names across scripts
+(core.text.transliterate) and the store (storage.translations) through the write path."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from core.attribution.model import Attribution
+from core.syndication.translation import (
+    choose,
+    dates_of,
+    evidence_of,
+    figures_of,
+    judge,
+)
+from core.text.language import language_of
+from core.text.transliterate import NameTable, fold, skeleton
+from storage.export import iter_releases
+from storage.models import CrossLingualKey, Document, Release
+from storage.recluster import recluster
+from storage.testing import TEHRAN, article, sqlite_store, store_items
+from storage.write import store_document
+
+RELEASE = (
+    "به گزارش روابط عمومی وزارت ارتباطات و فناوری اطلاعات، علیرضا نوروزی معاون وزیر امروز اعلام کرد "
+    "۴۵۰ روستای استان اصفهان تا پایان سال به اینترنت پرسرعت متصل می‌شوند.\n"
+    "اعتبار این طرح ۳۲ هزار میلیارد ریال است و تاکنون ۶۷ درصد پیشرفت داشته است. "
+    "همراه اول و ایرانسل در این طرح ۱۲ هزار و ۵۰۰ کیلومتر فیبر نوری می‌کشند."
+)
+SIBLING = (
+    "به گزارش روابط عمومی وزارت ارتباطات و فناوری اطلاعات، علیرضا نوروزی معاون وزیر امروز اعلام کرد "
+    "۳۸۰ روستای استان اصفهان تا پایان سال به اینترنت پرسرعت متصل می‌شوند.\n"
+    "اعتبار این طرح ۲۵ هزار میلیارد ریال است و تاکنون ۵۴ درصد پیشرفت داشته است. "
+    "همراه اول و ایرانسل در این طرح ۹ هزار و ۲۰۰ کیلومتر فیبر نوری می‌کشند."
+)
+ENGLISH = (
+    "Some 450 villages in Isfahan province will be connected to high-speed internet by the end of "
+    "the Iranian year, deputy ICT minister Alireza Nowruzi said on Tuesday.\n"
+    "The 32-trillion-rial project is 67 percent complete, the Ministry of ICT said. Operators MCI "
+    "and Irancell are laying 12,500 kilometres of optical fibre."
+)
+ARABIC = (
+    "أعلن معاون وزير الاتصالات علي رضا نوروزي أن ٤٥٠ قرية في محافظة أصفهان ستتصل بالإنترنت عالي "
+    "السرعة.\nوتبلغ تكلفة المشروع ٣٢ ألف مليار ريال، وقد أنجز ٦٧ في المئة منه."
+)
+OTHER_EVENT = (
+    "Deputy ICT minister Alireza Nowruzi visited Isfahan on Monday and opened a data centre with 120 "
+    "racks, saying 35 start-ups would move in next month."
+)
+TABLE = NameTable.of(
+    [
+        ("province:isfahan", ["اصفهان", "Isfahan", "Esfahan", "أصفهان"]),
+        ("company:mci", ["همراه اول", "MCI", "Hamrah-e Aval"]),
+        ("company:irancell", ["ایرانسل", "Irancell", "إيرانسل"]),
+        ("country:iraq", ["عراق", "Iraq", "العراق"]),
+    ]
+)
+T0 = datetime(2024, 10, 8, 9, 0, tzinfo=TEHRAN)
+
+
+@pytest.mark.parametrize(
+    ("persian", "latin"),
+    [("نوروزی", "Nowruzi"), ("نوروزی", "Norouzi"), ("جعفری‌زاده", "Jafarizadeh"), ("مشهد", "Mashhad"),
+     ("طاهرخانی", "Taherkhani"), ("کریمی‌پور", "Karimipour"), ("حسین", "Hossein"), ("اصفهان", "Esfahan")],
+)  # fmt: skip
+def test_a_name_and_its_transliteration_share_a_skeleton(persian: str, latin: str) -> None:
+    assert skeleton(persian) == skeleton(latin)
+
+
+def test_skeletons_of_different_names_differ() -> None:
+    assert skeleton("نوروزی") != skeleton("Nazari")
+    assert skeleton("Tabriz") != skeleton("Tehran")
+
+
+def test_the_name_table_finds_forms_in_every_script_with_arabic_proclitics() -> None:
+    assert set(TABLE.find("Operators MCI and Irancell in Esfahan")) == {
+        "company:mci", "company:irancell", "province:isfahan"
+    }  # fmt: skip
+    assert set(TABLE.find("زار وأصفهان والعراق")) == {"province:isfahan", "country:iraq"}
+    assert TABLE.find("اصفهانی‌ها و عراقی") == {}
+    assert set(TABLE.find("في العراق و بأصفهان")) == {"country:iraq", "province:isfahan"}
+    assert TABLE.find("Isfahani carpets; MCIx") == {}
+
+
+def test_figures_read_every_script_scale_and_separator() -> None:
+    persian, _ = figures_of(
+        fold("۴۵ هزار میلیارد ریال، ۱۲ هزار و ۵۰۰ نفر، ۴۵/۳ درصد، سال ۱۴۰۳، ساعت ۱۰:۴۵، ۳ استان")
+    )
+    english, _ = figures_of(fold("45 trillion rials, 12,500 people, 45.3% in 2024 at 10:45 in 3 provinces"))
+    values = [set(f.values) for f in persian]
+    assert {"45", "45000000000000"} in values and {"45.3"} in values
+    assert any("12500" in v for v in values)
+    assert all(v & set().union(*values) for v in (set(f.values) for f in english))
+    assert not any(v & {"1403", "2024", "10", "45:00", "3"} - {"45"} for v in values)
+
+
+def test_dates_in_jalali_and_gregorian_are_one_day() -> None:
+    near = datetime(2024, 10, 1, tzinfo=TEHRAN)
+    assert dates_of(fold("در ۱۶ مهر ۱۴۰۳"), near)[0] == {"2024-10-07"}
+    assert dates_of(fold("on October 7, 2024"), near)[0] == {"2024-10-07"}
+    assert dates_of(fold("يوم 7 أكتوبر"), near)[0] == {"2024-10-07"}
+
+
+def _judge(foreign: str, persian: str, lang: str = "en", **kw: object) -> object:
+    kw.setdefault("days_after", 0.3)
+    return judge(
+        evidence_of("", foreign, lang, T0, TABLE),
+        evidence_of("", persian, "fa", T0, TABLE),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_a_retelling_is_linked_with_its_evidence() -> None:
+    for text, lang in ((ENGLISH, "en"), (ARABIC, "ar")):
+        verdict = _judge(text, RELEASE, lang)
+        assert verdict.linked, verdict  # type: ignore[attr-defined]
+        evidence = verdict.as_dict()  # type: ignore[attr-defined]
+        assert len(evidence["figures"]) >= 3 and "province:isfahan" in evidence["names"]
+        assert evidence["reason"] == "retelling" and 0 < evidence["score"] <= 1
+
+
+def test_a_release_of_the_same_template_with_other_figures_is_not_linked() -> None:
+    assert _judge(ENGLISH, SIBLING).reason == "too_few_figures"  # type: ignore[attr-defined]
+    assert _judge(ARABIC, SIBLING, "ar").linked is False  # type: ignore[attr-defined]
+
+
+def test_another_event_of_the_same_official_is_not_linked() -> None:
+    assert _judge(OTHER_EVENT, RELEASE).reason == "too_few_figures"  # type: ignore[attr-defined]
+
+
+def test_time_and_credited_source_must_fit() -> None:
+    assert _judge(ENGLISH, RELEASE, days_after=9.0).reason == "outside_window"  # type: ignore[attr-defined]
+    assert _judge(ENGLISH, RELEASE, days_after=-2.0).reason == "outside_window"  # type: ignore[attr-defined]
+    other_issuer = _judge(ENGLISH, RELEASE, credited="mrud", release_sources={"ict"}, issuers={"ict", "mrud"})
+    assert other_issuer.reason == "source_differs"  # type: ignore[attr-defined]
+    agency = _judge(ENGLISH, RELEASE, credited="isna", release_sources={"ict"}, issuers={"ict", "mrud"})
+    assert agency.linked  # type: ignore[attr-defined]
+
+
+def test_two_releases_fitting_equally_are_no_link() -> None:
+    one = _judge(ENGLISH, RELEASE)
+    assert choose([("a", one), ("b", one)]) is None
+    assert choose([("a", one), ("b", _judge(ENGLISH, SIBLING))]) == ("a", one)
+
+
+# --- the store --------------------------------------------------------------------------------
+
+
+def _items() -> dict[str, object]:
+    release = article(
+        1, canonical_url="https://ict.gov.ir/fa/news/1", url="https://ict.gov.ir/fa/news/1", site="ict",
+        title="اتصال ۴۵۰ روستای اصفهان به اینترنت", body=RELEASE, published_at=T0, role="origin",
+    )  # fmt: skip
+    sibling = article(
+        2, canonical_url="https://ict.gov.ir/fa/news/2", url="https://ict.gov.ir/fa/news/2", site="ict",
+        title="اتصال ۳۸۰ روستای اصفهان به اینترنت", body=SIBLING, published_at=T0 - timedelta(days=3),
+        role="origin",
+    )  # fmt: skip
+    english = article(
+        3, canonical_url="https://en.example-news.ir/news/3", url="https://en.example-news.ir/news/3",
+        title="450 Isfahan villages to get high-speed internet", body=ENGLISH, lang="en",
+        published_at=T0 + timedelta(hours=20), role="copy",
+        attributions=[Attribution(name="Ministry of ICT", source="ict", kind="ministry", phrase="the Ministry of ICT said")],
+    )  # fmt: skip
+    other = article(
+        4, canonical_url="https://en.example-news.ir/news/4", url="https://en.example-news.ir/news/4",
+        title="Deputy minister opens Isfahan data centre", body=OTHER_EVENT, lang="en",
+        published_at=T0 + timedelta(days=1), role="own",
+    )  # fmt: skip
+    return {"release": release, "sibling": sibling, "english": english, "other": other}
+
+
+@pytest.mark.parametrize(
+    "order", [("release", "sibling", "english", "other"), ("english", "other", "sibling", "release")]
+)
+def test_a_retelling_joins_its_release_whichever_is_stored_first(
+    tmp_path: Path, order: tuple[str, ...]
+) -> None:
+    _, engine, sessions = sqlite_store(tmp_path)
+    items = _items()
+    try:
+        for name in order:
+            store_items(sessions, [(items[name], "ict" if name in ("release", "sibling") else None)])  # type: ignore[list-item]
+        with sessions() as session:
+            docs = {d.canonical_url: d for d in session.scalars(select(Document))}
+            release = docs["https://ict.gov.ir/fa/news/1"]
+            english = docs["https://en.example-news.ir/news/3"]
+            other = docs["https://en.example-news.ir/news/4"]
+            assert english.release_id == release.release_id and english.role == "copy"
+            assert english.link == "translation" and english.link_evidence is not None
+            assert english.link_evidence["url"] == release.canonical_url
+            assert "450" in english.link_evidence["figures"]
+            assert other.link is None and other.release_id not in (release.release_id,)
+            assert docs["https://ict.gov.ir/fa/news/2"].release_id != release.release_id
+            head = session.get(Release, release.release_id)
+            assert head is not None and head.origin_document_id == release.id
+            exported = [r for r in iter_releases(session) if r["release_id"] == release.release_id][0]
+            by_url = {d["url"]: d for d in exported["documents"]}
+            assert by_url[english.canonical_url]["language"] == "en"
+            assert by_url[english.canonical_url]["link"] == "translation"
+            assert by_url[english.canonical_url]["evidence"]["reason"] == "retelling"
+            assert (
+                by_url[release.canonical_url]["language"] == "fa"
+                and by_url[release.canonical_url]["link"] is None
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_link_survives_a_recrawl_and_a_recluster(tmp_path: Path) -> None:
+    _, engine, sessions = sqlite_store(tmp_path)
+    items = _items()
+    try:
+        store_items(sessions, [(items["release"], "ict"), (items["english"], None)])  # type: ignore[list-item]
+        english = items["english"]
+        store_items(
+            sessions,
+            [(replace(english, role="own", fetched_at=english.fetched_at + timedelta(days=1)), None)],
+        )  # type: ignore[type-var]
+        with sessions.begin() as session:
+            recluster(session)
+        with sessions() as session:
+            docs = {d.canonical_url: d for d in session.scalars(select(Document))}
+            linked = docs["https://en.example-news.ir/news/3"]
+            assert linked.link == "translation" and linked.role == "copy"
+            assert linked.release_id == docs["https://ict.gov.ir/fa/news/1"].release_id
+    finally:
+        engine.dispose()
+
+
+def test_the_switch_off_writes_and_links_nothing(tmp_path: Path) -> None:
+    _, engine, sessions = sqlite_store(tmp_path)
+    items = _items()
+    try:
+        with sessions.begin() as session:
+            for name in ("release", "english"):
+                store_document(
+                    session, items[name], source_key="ict" if name == "release" else None, crosslingual=False
+                )  # type: ignore[arg-type]
+        with sessions() as session:
+            assert session.scalars(select(CrossLingualKey)).first() is None
+            assert all(d.link is None for d in session.scalars(select(Document)))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "expected"),
+    [
+        (ENGLISH, "fa", "en"),  # an English edition on a template that says lang="fa"
+        (ENGLISH, "de", "de"),  # a Latin-script language keeps its own code
+        (ARABIC, "fa", "ar"),
+        (RELEASE, "fa", "fa"),
+        (RELEASE, "ar", "fa"),
+        (ARABIC, "ar", "ar"),
+        ("Short", "fa", "fa"),  # too little text to overrule the page
+    ],
+)
+def test_the_page_language_follows_the_script_when_the_template_says_otherwise(
+    text: str, declared: str, expected: str
+) -> None:
+    assert language_of(text, declared) == expected
