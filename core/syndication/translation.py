@@ -18,7 +18,8 @@ survives translation is what the decision reads, each part on its own:
    clock skew allowed after).
 
 :func:`judge` links only when these agree — at least ``MIN_FIGURES`` of the retelling's figures
-are the release's and most of its figures are, a name agrees (or the figures are many), the source
+are the release's and most of its figures are, a name agrees (or a third figure, or — when all its
+figures are the release's — a figure rarely shared by chance, a day or a topic), the source
 fits, the time fits — and says why in a :class:`Verdict` that the store keeps with the link.
 :func:`choose` keeps a link only when one release is clearly the best: two releases of one template
 that share the retelling's figures equally are no link at all.
@@ -53,6 +54,12 @@ MANY_FIGURES = 3
 """Figures enough without a name in common."""
 MIN_NAME_SKELETON = 3
 """Consonants a skeleton needs to count as a name (shorter ones collide by chance)."""
+UBIQUITOUS = frozenset({"country:iran"})
+"""Table names every text of Manba's web holds: no evidence either way."""
+TOPIC = "topic:"
+"""Table keys of what a text is about (5G, fibre optic, inflation): weaker than a name."""
+STRONG_FIGURE = 100
+"""A figure from here up (not a round hundred) or with decimals, or scaled, is rarely shared by chance."""
 
 # --- figures ----------------------------------------------------------------------------------
 
@@ -81,6 +88,9 @@ class Figure:
     values: frozenset[str]
     """What it may stand for: the number, and scaled when a scale word follows («45» and
     «45000000000000» for «45 trillion»)."""
+    strong: bool = False
+    """Rarely shared by chance: from ``STRONG_FIGURE`` up and not a round hundred, with
+    decimals, or with a scale word."""
 
 
 def _canonical(value: Decimal) -> str:
@@ -127,7 +137,8 @@ def figures_of(text: str) -> tuple[list[Figure], list[str]]:
         every += values
         if _year_like(value, scale) or (scale == 1 and value <= SMALL):
             continue
-        figures.append(Figure(" ".join(match.group(0).split()), frozenset(values)))
+        strong = scale > 1 or value != value.to_integral() or (value >= STRONG_FIGURE and value % 100 != 0)
+        figures.append(Figure(" ".join(match.group(0).split()), frozenset(values), strong))
     return figures, every
 
 
@@ -232,6 +243,8 @@ class Evidence:
     """For a foreign text: skeleton → word of its capitalised words the table does not hold."""
     skeletons: frozenset[str]
     """For a Persian text: the skeletons of all its words."""
+    topics: frozenset[str] = frozenset()
+    """Name-table topics (``topic:…``) it is about."""
 
     def index_keys(self) -> set[str]:
         """Keys a store indexes the text under (its figures' values): two texts to compare share two."""
@@ -253,7 +266,9 @@ def evidence_of(
     for figure in figures:
         if not any(figure.values & known for known in distinct):
             distinct[figure.values] = figure
-    names = table.find(f"{title}\n{body}")
+    found = table.find(f"{title}\n{body}")
+    names = {k: v for k, v in found.items() if k not in UBIQUITOUS and not k.startswith(TOPIC)}
+    topics = frozenset(k for k in found if k.startswith(TOPIC))
     name_skeletons: dict[str, str] = {}
     skeletons: frozenset[str] = frozenset()
     if lang == "fa":
@@ -261,7 +276,7 @@ def evidence_of(
             s for w in _SCRIPT_WORD.findall(text) if len(s := skeleton(w)) >= MIN_NAME_SKELETON
         )
     else:
-        covered = " ".join(names.values()).lower()
+        covered = " ".join(found.values()).lower()
         for word in _LATIN_WORD.findall(f"{title}\n{body}"):
             for part in word.split("-"):
                 if part.lower() in COMMON_CAPITALISED or part.lower() in covered or len(part) < 4:
@@ -277,6 +292,7 @@ def evidence_of(
         names,
         name_skeletons,
         skeletons,
+        topics,
     )
 
 
@@ -290,7 +306,7 @@ class Verdict:
     linked: bool
     reason: str
     """``retelling``, or the first rule that failed: ``outside_window``, ``too_few_figures``,
-    ``figures_disagree``, ``no_name_in_common``, ``source_differs``."""
+    ``figures_disagree``, ``too_little_evidence``, ``source_differs``."""
     figures: tuple[str, ...] = ()
     """The retelling's figures the release states (as the retelling writes them)."""
     figures_missing: tuple[str, ...] = ()
@@ -300,6 +316,8 @@ class Verdict:
     names_missing: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
     """Days both texts name."""
+    topics: tuple[str, ...] = ()
+    """Topics both texts are about (name-table ``topic:`` keys)."""
     credited: str | None = None
     release_sources: tuple[str, ...] = ()
     days_after: float | None = None
@@ -325,6 +343,7 @@ class Verdict:
             "names": list(self.names),
             "names_missing": list(self.names_missing),
             "dates": list(self.dates),
+            "topics": list(self.topics),
             "credited": self.credited,
             "release_sources": list(self.release_sources),
             "days_after": self.days_after,
@@ -346,8 +365,10 @@ def judge(
     ``issuers``: the keys of sources that issue releases (a retelling crediting another issuer
     than the release's is another issuer's story)."""
     sources = tuple(sorted(set(release_sources)))
-    matched = tuple(f.written for f in foreign.figures if f.values & persian.values)
+    agreeing = [f for f in foreign.figures if f.values & persian.values]
+    matched = tuple(f.written for f in agreeing)
     missing = tuple(f.written for f in foreign.figures if not f.values & persian.values)
+    topics = tuple(sorted(foreign.topics & persian.topics))
     names = sorted(foreign.names.keys() & persian.names.keys())
     names += [f"~{word}" for s, word in foreign.name_skeletons.items() if s in persian.skeletons]
     names_missing = sorted(foreign.names.keys() - persian.names.keys())
@@ -355,17 +376,18 @@ def judge(
     known = len(matched) + len(names)
     score = round(known / (known + len(missing) + len(names_missing)), 4) if known else 0.0
     verdict = Verdict(
-        False,
-        "",
-        matched,
-        missing,
-        tuple(names),
-        tuple(names_missing),
-        dates,
-        credited,
-        sources,
-        None if days_after is None else round(days_after, 3),
-        score,
+        linked=False,
+        reason="",
+        figures=matched,
+        figures_missing=missing,
+        names=tuple(names),
+        names_missing=tuple(names_missing),
+        dates=dates,
+        topics=topics,
+        credited=credited,
+        release_sources=sources,
+        days_after=None if days_after is None else round(days_after, 3),
+        score=score,
     )
 
     def fail(reason: str) -> Verdict:
@@ -377,8 +399,11 @@ def judge(
         return fail("too_few_figures")
     if len(missing) * 2 > len(matched):
         return fail("figures_disagree")
-    if not names and len(matched) < MANY_FIGURES:
-        return fail("no_name_in_common")
+    # Two figures alone may meet by chance: something else must agree — a name, a third figure, or,
+    # when every figure of the retelling is the release's, a figure rarely shared, a day or a topic.
+    whole = not missing and (any(f.strong for f in agreeing) or bool(dates) or bool(topics))
+    if not names and len(matched) < MANY_FIGURES and not whole:
+        return fail("too_little_evidence")
     if credited is not None and credited in set(issuers) and sources and credited not in sources:
         return fail("source_differs")
     return Verdict(**{**verdict.__dict__, "linked": True, "reason": "retelling"})
