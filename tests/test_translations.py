@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from commands.report_html import render
 from core.attribution.model import Attribution
 from core.syndication.translation import (
     choose,
@@ -23,6 +24,7 @@ from core.text.transliterate import NameTable, fold, skeleton
 from storage.export import iter_releases
 from storage.models import CrossLingualKey, Document, Release
 from storage.recluster import recluster
+from storage.report import build_report
 from storage.testing import TEHRAN, article, sqlite_store, store_items
 from storage.write import store_document
 
@@ -165,7 +167,7 @@ def _items() -> dict[str, object]:
         3, canonical_url="https://en.example-news.ir/news/3", url="https://en.example-news.ir/news/3",
         title="450 Isfahan villages to get high-speed internet", body=ENGLISH, lang="en",
         published_at=T0 + timedelta(hours=20), role="copy",
-        attributions=[Attribution(name="Ministry of ICT", source="ict", kind="ministry", phrase="the Ministry of ICT said")],
+        attributions=[Attribution("Ministry of ICT", "ict", "ministry", "the Ministry of ICT said")],
     )  # fmt: skip
     other = article(
         4, canonical_url="https://en.example-news.ir/news/4", url="https://en.example-news.ir/news/4",
@@ -199,7 +201,7 @@ def test_a_retelling_joins_its_release_whichever_is_stored_first(
             assert docs["https://ict.gov.ir/fa/news/2"].release_id != release.release_id
             head = session.get(Release, release.release_id)
             assert head is not None and head.origin_document_id == release.id
-            exported = [r for r in iter_releases(session) if r["release_id"] == release.release_id][0]
+            exported = next(r for r in iter_releases(session) if r["release_id"] == release.release_id)
             by_url = {d["url"]: d for d in exported["documents"]}
             assert by_url[english.canonical_url]["language"] == "en"
             assert by_url[english.canonical_url]["link"] == "translation"
@@ -265,3 +267,41 @@ def test_the_page_language_follows_the_script_when_the_template_says_otherwise(
     text: str, declared: str, expected: str
 ) -> None:
     assert language_of(text, declared) == expected
+
+
+def test_the_report_lists_a_translation_with_its_language_and_evidence(tmp_path: Path) -> None:
+    _, engine, sessions = sqlite_store(tmp_path)
+    items = _items()
+    try:
+        store_items(sessions, [(items["release"], "ict"), (items["english"], None)])  # type: ignore[list-item]
+        with sessions() as session:
+            report = build_report(session)
+        (release,) = [r for r in report.releases if r.copies]
+        (english,) = release.copies
+        assert (english.lang, english.link) == ("en", "translation")
+        assert english.changes is None  # a translation is not compared sentence by sentence
+        page = render(report)
+        assert '<span class="lang-badge" title="انگلیسی" lang="en">EN</span>' in page
+        assert '<span class="lang-badge translation">ترجمه</span>' in page
+        cell = page[page.index('<span class="evidence"') :].split("</span>")[0]
+        assert "۴ رقم و" in cell and "450" in cell and "isfahan" in cell  # what agreed, in the title
+    finally:
+        engine.dispose()
+
+
+def test_the_name_table_joins_forms_written_with_a_space_or_a_hyphen() -> None:
+    from core.text.transliterate import default_table
+
+    found = default_table().find("أرقام حول الألياف الضوئية وكوفيد 19؛ COVID-19 and covid 19")
+    assert {"topic:fibre", "topic:covid"} <= set(found)
+
+
+@pytest.mark.parametrize("split", ["dev", "blind"])
+def test_real_retellings_are_linked_and_real_hard_negatives_are_not(split: str) -> None:
+    """tests/fixtures/realtext/crosslingual/: real Persian releases and their English and Arabic
+    retellings, with real same-template and same-topic negatives (fixtureweb.realcrosslingual)."""
+    from fixtureweb.realcrosslingual import score
+
+    result = score(split)
+    assert result.wrong == 0 and result.negatives_linked == 0, result.errors
+    assert result.recall is not None and result.recall >= 0.8, result.errors

@@ -52,14 +52,22 @@ MIN_FIGURES = 2
 """Figures of the retelling the release must state."""
 MANY_FIGURES = 3
 """Figures enough without a name in common."""
+DISAGREE = 3
+"""A retelling with more than this many figures the release does not state per figure it does
+(plus one), or more than this many rarely-shared figures it does not state per one it does, tells
+another story: real retellings add figures (cumulative totals, context, the parts of a release an
+excerpt cut), but not several to one."""
 MIN_NAME_SKELETON = 3
 """Consonants a skeleton needs to count as a name (shorter ones collide by chance)."""
 UBIQUITOUS = frozenset({"country:iran"})
 """Table names every text of Manba's web holds: no evidence either way."""
+ISSUERS = ("ministry:",)
+"""Table kinds every release of one issuer names: evidence of the issuer, not of the release."""
 TOPIC = "topic:"
 """Table keys of what a text is about (5G, fibre optic, inflation): weaker than a name."""
 STRONG_FIGURE = 100
-"""A figure from here up (not a round hundred) or with decimals, or scaled, is rarely shared by chance."""
+"""A figure from here up (not a round hundred), with decimals, or more than ``SMALL`` with a scale
+word («45 trillion», not "4 million") is rarely shared by chance."""
 
 # --- figures ----------------------------------------------------------------------------------
 
@@ -70,15 +78,28 @@ _SCALES = (
     ("thousand", 10**3), ("هزار", 10**3), ("الاف", 10**3), ("الف", 10**3),
 )  # fmt: skip
 _SCALE = {name: value for name, value in _SCALES}
+_WORD_NUMBERS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "یک": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "هفت": 7,
+    "هشت": 8, "نه": 9, "ده": 10,
+}  # fmt: skip
+"""Numbers written as words, read only before a scale word («یک میلیون», "two billion")."""
 _NUMBER = re.compile(
-    r"(?<![\d.,٫٬/])(?P<int>\d{1,3}(?:[,٬]\d{3})+|\d+)(?:[.٫/](?P<frac>\d+))?(?![\d]|[.٫/,٬]\d)"
+    # Not inside another number, nor glued to a word («کووید19», "F14": part of a name).
+    r"(?<![\d.,٫٬،/])(?<![^\W\d_])"
+    r"(?:(?P<int>\d{1,3}(?:[,٬،]\d{3})+|\d+)(?:[.٫/](?P<frac>\d+))?(?![\d]|[.٫/,٬،]\d)"
+    r"|(?P<word>" + "|".join(_WORD_NUMBERS) + r")(?=\s))"
     r"(?:\s*-?\s*(?P<scale>"
     + "|".join(re.escape(s).replace(r"\ ", r"\s+") for s, _ in _SCALES)
     + r")(?![^\W\d_]))?",
     re.IGNORECASE,
 )
-_AND = re.compile(r"\s*(?:و|and)\s*$", re.IGNORECASE)
-_TIME = re.compile(r"\d{1,2}\s*:\s*\d{2}")
+_AND = re.compile(r"\s*(?:و|and)\s*", re.IGNORECASE)
+_TIME = re.compile(
+    r"\d{1,2}\s*:\s*\d{2}|(?<!\d)\d{1,2}(?=\s*-?\s*(?:hours?|ساعت|ساعه|ساعات)(?![^\W\d_]))", re.IGNORECASE
+)
+"""Clock times, and spans of hours («in the past 24 hours», «طی ۲۴ ساعت گذشته»): the frame of a
+bulletin, not its figures."""
 
 
 @dataclass(frozen=True)
@@ -99,13 +120,16 @@ def _canonical(value: Decimal) -> str:
 
 
 def _parse(match: re.Match[str]) -> tuple[Decimal, int] | None:
-    digits = re.sub(r"[,٬]", "", match.group("int"))
+    scale_word = match.group("scale")
+    scale = _SCALE.get(" ".join(scale_word.lower().split()), 1) if scale_word else 1
+    if match.group("word"):
+        return (Decimal(_WORD_NUMBERS[match.group("word").lower()]), scale) if scale > 1 else None
+    digits = re.sub(r"[,٬،]", "", match.group("int"))
     try:
         value = Decimal(digits + ("." + match.group("frac") if match.group("frac") else ""))
     except InvalidOperation:
         return None
-    scale = match.group("scale")
-    return value, (_SCALE.get(" ".join(scale.lower().split()), 1) if scale else 1)
+    return value, scale
 
 
 def _year_like(value: Decimal, scale: int) -> bool:
@@ -118,26 +142,28 @@ def figures_of(text: str) -> tuple[list[Figure], list[str]]:
     text = _TIME.sub(" ", text)
     figures: list[Figure] = []
     every: list[str] = []
-    previous: tuple[re.Match[str], Decimal, int] | None = None
+    previous: tuple[int, int, Decimal] | None = None
+    """End, scale and running total of the number before: «یک میلیون و ۳۴۲ هزار و ۱۳۴» is one figure."""
     for match in _NUMBER.finditer(text):
         parsed = _parse(match)
         if parsed is None:
+            previous = None
             continue
         value, scale = parsed
         values = {_canonical(value)}
         if scale > 1:
             values.add(_canonical(value * scale))
-        if previous is not None:
-            # «۱۲ هزار و ۵۰۰», "3 million and 200 thousand": one figure, the sum.
-            before, prior_value, prior_scale = previous
-            between = text[before.end() : match.start()]
-            if prior_scale > scale and _AND.fullmatch(between):
-                values.add(_canonical(prior_value * prior_scale + value * scale))
-        previous = (match, value, scale)
+        total = value * scale
+        if previous is not None and previous[1] > scale and _AND.fullmatch(text[previous[0] : match.start()]):
+            total += previous[2]
+            values.add(_canonical(total))
+        previous = (match.end(), scale, total)
         every += values
         if _year_like(value, scale) or (scale == 1 and value <= SMALL):
             continue
-        strong = scale > 1 or value != value.to_integral() or (value >= STRONG_FIGURE and value % 100 != 0)
+        strong = value != value.to_integral() or (
+            value > SMALL if scale > 1 else value >= STRONG_FIGURE and value % 100 != 0
+        )
         figures.append(Figure(" ".join(match.group(0).split()), frozenset(values), strong))
     return figures, every
 
@@ -258,15 +284,19 @@ def evidence_of(
     foreign texts the skeletons of their capitalised words)."""
     table = table or default_table()
     text = fold(f"{title}\n{body}")
+    matches = table.matches(text)
+    found: dict[str, str] = {}
+    for key, form, _, _ in matches:
+        found.setdefault(key, form)
     dates, spans = dates_of(text, published)
-    for start, end in sorted(spans, reverse=True):
+    # Numbers inside dates are the date; inside names («COVID-19», «کووید ۱۹») the name.
+    for start, end in sorted([*spans, *((m[2], m[3]) for m in matches)], reverse=True):
         text = text[:start] + " " * (end - start) + text[end:]
     figures, every = figures_of(text)
     distinct: dict[frozenset[str], Figure] = {}
     for figure in figures:
         if not any(figure.values & known for known in distinct):
             distinct[figure.values] = figure
-    found = table.find(f"{title}\n{body}")
     names = {k: v for k, v in found.items() if k not in UBIQUITOUS and not k.startswith(TOPIC)}
     topics = frozenset(k for k in found if k.startswith(TOPIC))
     name_skeletons: dict[str, str] = {}
@@ -397,12 +427,16 @@ def judge(
         return fail("outside_window")
     if len(matched) < MIN_FIGURES:
         return fail("too_few_figures")
-    if len(missing) * 2 > len(matched):
+    strong_missing = sum(f.strong for f in foreign.figures if not f.values & persian.values)
+    strong_matched = sum(f.strong for f in agreeing)
+    if len(missing) > DISAGREE * len(matched) + 1 or strong_missing > DISAGREE * max(strong_matched, 1):
         return fail("figures_disagree")
-    # Two figures alone may meet by chance: something else must agree — a name, a third figure, or,
-    # when every figure of the retelling is the release's, a figure rarely shared, a day or a topic.
+    # Two figures alone may meet by chance: something else must agree — a name more particular than
+    # the issuer's, a third figure, or, when every figure of the retelling is the release's, a
+    # figure rarely shared, a day or a topic.
+    particular = [n for n in names if not n.startswith(ISSUERS)]
     whole = not missing and (any(f.strong for f in agreeing) or bool(dates) or bool(topics))
-    if not names and len(matched) < MANY_FIGURES and not whole:
+    if not particular and len(matched) < MANY_FIGURES and not whole:
         return fail("too_little_evidence")
     if credited is not None and credited in set(issuers) and sources and credited not in sources:
         return fail("source_differs")

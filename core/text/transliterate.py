@@ -139,15 +139,20 @@ class NameTable:
     def find(self, text: str) -> dict[str, str]:
         """key → the form as matched, for every table name in ``text`` (longest form first at a place)."""
         found: dict[str, str] = {}
-        folded = fold(text)
+        for key, form, _, _ in self.matches(fold(text)):
+            found.setdefault(key, form)
+        return found
+
+    def matches(self, folded: str) -> list[tuple[str, str, int, int]]:
+        """(key, form as written, start, end) of every table name in an already :func:`fold`-ed text."""
+        found = []
         for pattern in (self._latin, self._arabic_script):
             if pattern is None:
                 continue
             for match in pattern.finditer(folded):
-                form = _form(match.group("name"))
-                key = self._key_of.get(form)
+                key = self._key_of.get(_form(match.group("name")))
                 if key is not None:
-                    found.setdefault(key, match.group("name"))
+                    found.append((key, match.group("name"), *match.span("name")))
         return found
 
 
@@ -156,10 +161,15 @@ def _form(form: str) -> str:
     return form.lower() if form.isascii() else form
 
 
+_JOINER = re.compile(r"\\[ \-]")
+"""An escaped space or hyphen in an escaped form."""
+
+
 def _alternation(forms: list[str], *, latin: bool) -> re.Pattern[str] | None:
     if not forms:
         return None
-    body = "|".join(re.escape(f).replace(r"\ ", r"[\s\-]+") for f in forms)
+    # A space and a hyphen are one («COVID-19», «کووید 19»; "Hamrah-e Aval", "Hamrah e Aval").
+    body = "|".join(_JOINER.sub(r"[\\s\\-]+", re.escape(f)) for f in forms)
     if latin:
         return re.compile(rf"(?<![\w'])(?P<name>{body})(?![\w])", re.IGNORECASE)
     # An Arabic name may carry a one-letter proclitic («وطهران», «بطهران», «لایران»).
