@@ -291,3 +291,26 @@ def test_copies_changes_match_the_labels(crawl: Crawl, fixture_web: FixtureWeb) 
         assert kind.precision >= 0.97 and kind.recall >= 0.97, (name, kind)
     assert score.kinds["figures"].recall == 1.0, score.kinds["figures"]
     assert score.variants_only >= 10 and score.variants_flagged == 0
+
+
+def test_english_and_arabic_retellings_join_their_release(crawl: Crawl, fixture_web: FixtureWeb) -> None:
+    """Issue 16's goals on the generated web, read from `scrapy export`: every document carries its
+    language; retellings sit in their Persian release as `translation` copies with their evidence
+    (P = 1.0, R ≥ 0.9), no hard negative is linked, and the summary prints the score."""
+    release_of = {d["url"]: line["release_id"] for line in crawl.lines for d in line["documents"]}
+    docs = crawl.documents()
+    articles = fixture_web.labels["articles"]
+    retellings = [a for a in articles if a.get("link") == "translation"]
+    negatives = [a for a in articles if a.get("hard_negative")]
+    assert len(retellings) >= 30 and len(negatives) >= 30
+    assert {docs[a["url"]]["language"] for a in retellings + negatives} == {"en", "ar"}
+    linked = [a for a in articles if docs[a["url"]]["link"] == "translation"]
+    right = [a for a in linked if release_of[a["url"]] == release_of[a.get("translation_of", "")]]
+    assert len(right) == len(linked), [a["url"] for a in linked if a not in right]
+    assert len(right) >= 0.9 * len(retellings)
+    for a in linked:
+        evidence = docs[a["url"]]["evidence"]
+        assert evidence["reason"] == "retelling" and len(evidence["figures"]) >= 2
+    assert not any(docs[a["url"]]["link"] for a in negatives)
+    result = run_scrapy("summary", "--labels", str(fixture_web.root / "labels.json"), env=crawl.env)
+    assert "translations  precision" in result.stdout and "hard negatives linked 0/" in result.stdout

@@ -305,3 +305,18 @@ def test_real_retellings_are_linked_and_real_hard_negatives_are_not(split: str) 
     result = score(split)
     assert result.wrong == 0 and result.negatives_linked == 0, result.errors
     assert result.recall is not None and result.recall >= 0.8, result.errors
+
+
+def test_the_store_pipeline_reads_the_switch(tmp_path: Path) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from pipelines.store import StorePipeline
+    from storage.testing import write_registry
+
+    registry = write_registry(tmp_path / "sources.toml")
+    for value, expected in ((None, True), ("0", False), ("1", True)):
+        settings = {"MANBA_SOURCES_FILE": registry, "MANBA_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+        if value is not None:
+            settings["MANBA_CROSSLINGUAL"] = value
+        pipeline = StorePipeline.from_crawler(get_crawler(settings_dict=settings))
+        assert pipeline.crosslingual is expected
