@@ -195,7 +195,8 @@ SHAPES: tuple[Shape, ...] = (
     Shape("own_desk", "own", (), "فناوران- گروه ارتباطات: ", sites=frozenset({"fanavaran"})),
     Shape("own_fars", "own", (), suffix=" در استان فارس نیز کاربران از وضعیت مشابهی خبر می‌دهند."),
     Shape("own_month", "own", (), suffix=" قرار است نتیجه این پیگیری‌ها تا ۱۵ مهر روشن شود."),
-    # --- foreign-language copies of a release -------------------------------------------------------
+    # --- foreign-language copies of a release: no page carries these any more (fixtureweb.translations
+    # writes English and Arabic credits); the generator still draws them, so Persian pages keep their bytes.
     Shape("en_according", "en", (("ict", "ICT ministry", "ministry"),), "According to the ICT ministry, ", sites=frozenset({"shahr"})),
     Shape("ar_according", "ar", (("ict", "وزارة الاتصالات وتقنية المعلومات", "ministry"),), "وفقا لوزارة الاتصالات وتقنية المعلومات، ", sites=frozenset({"akharin"})),
 )

@@ -23,6 +23,7 @@ from fixtureweb import changes as CH
 from fixtureweb import corpus as C
 from fixtureweb import credits as K
 from fixtureweb import templates as T
+from fixtureweb import translations as F
 from fixtureweb.sites import SITE_IPS, SITES, file_for
 
 TEHRAN = timezone(timedelta(hours=3, minutes=30))
@@ -127,6 +128,9 @@ INLINE_BOILERPLATE = {
 93z's like box («این مطلب را می پسندید؟») and related posts are in its template, which the page
 object cuts; these lines stay in the extracted body for the syndication stage to remove."""
 INLINE_SHARE = 0.35
+FOREIGN_SLOTS = (("shahr", 1), ("akharin", 1))
+"""(site, copy number) of the two foreign pages the web had before ``fixtureweb.translations``: they
+stay among the ``size`` articles; the other foreign pages come on top (``labels["translations"]``)."""
 SAME_DAY_SHARE = 0.6
 """Own stories an outlet publishes on the day of one of its copies, on the same topic (hard negatives)."""
 
@@ -186,6 +190,8 @@ class Doc:
     """A long release: ends with a breakdown by province (some copies keep only its opening)."""
     same_day_as: Doc | None = None
     """The copy on the same outlet and day this own story stands next to."""
+    foreign: F.Foreign | None = None
+    """An English or Arabic page: a release's retelling or a hard negative (``fixtureweb.translations``)."""
 
     @property
     def full_title(self) -> str:
@@ -480,39 +486,37 @@ def make_copy(
     return doc
 
 
-def make_translation(rng: random.Random, site: str, origin: Doc, lang: str, picker: K.ShapePicker) -> Doc:
-    """An English or Arabic outlet page that retells a release (not a near-duplicate of it)."""
-    facts = dict(origin.facts)
+def foreign_slot(rng: random.Random, site: str, origin: Doc, lang: str, picker: K.ShapePicker) -> Doc:
+    """The place of one of the first two foreign pages, which this web has carried since before
+    ``fixtureweb.translations``: the draws they made from ``rng`` and ``picker`` are made as they were,
+    so every Persian page after them keeps its bytes; their text is written later, from the
+    foreign pages' own random source."""
     published = origin.published + timedelta(minutes=rng.randint(60, 900))
-    shape = picker.pick(lang, site, published, _month)
-    if lang == "en":
-        facts["topic_en"] = C.TOPIC_EN[origin.topic]
-        title = C.fill(rng.choice(C.EN_TITLES), facts, rng)
-        sentences_ = [C.fill(x, facts, rng) for x in C.EN_BODY]
-        body = [sentences_[0], " ".join(sentences_[1:3]), C.EN_SAID, " ".join(sentences_[3:])]
-        body = [C.latin_digits(x) for x in body]
-    else:
-        facts["topic_ar"] = C.TOPIC_AR[origin.topic]
-        title = C.fill(rng.choice(C.AR_TITLES), facts, rng)
-        lines = [C.arabic_digits(C.fill(x, facts, rng)) for x in C.AR_BODY]
-        body = [lines[0], " ".join(lines[1:3]), " ".join(lines[3:])]
-    body = K.apply(shape, body, {})
+    picker.pick(lang, site, published, _month)
+    rng.choice(C.EN_TITLES if lang == "en" else C.AR_TITLES)
     return Doc(
-        site,
-        origin.topic,
-        title,
-        body,
-        published,
-        "copy",
-        release=origin.release,
-        origin=origin,
-        edits=["credit"],
-        core=list(body),
-        facts=origin.facts,
-        shape=shape.key,
-        chain=_chain(shape, lambda name: name),
-        lang=lang,
+        site, origin.topic, "", [], published, "copy", release=origin.release, origin=origin, lang=lang
     )
+
+
+def _from_foreign(f: F.Foreign, doc: Doc | None = None) -> Doc:
+    """The page of a foreign retelling or hard negative (``doc``: the slot it fills)."""
+    retelling = f.kind == "retelling"
+    release = f.resembles
+    assert isinstance(release, Doc)
+    out = doc or Doc(f.site, release.topic, "", [], f.published, "own")
+    out.title, out.paragraphs, out.published = f.title, list(f.paragraphs), f.published
+    out.role = "copy" if retelling else "own"
+    out.release = f.release
+    out.origin = release if retelling else None
+    out.edits = ["credit"] if f.chain else []
+    out.core = list(f.paragraphs)
+    out.facts = release.facts
+    out.shape = f.shape
+    out.chain = [dict(c) for c in f.chain]
+    out.lang = f.lang
+    out.foreign = f
+    return out
 
 
 def _own_body(rng: random.Random, topic: str | None = None) -> tuple[str, dict[str, str], str, list[str]]:
@@ -602,6 +606,23 @@ def _assign_paths(docs: list[Doc]) -> None:
                 d.path = f"/posts/{d.number}-yaddasht/"
 
 
+FOREIGN_NUMBERS = {"shahr": (60000, 1), "akharin": (990000, 11)}
+"""Where the numbers of the foreign pages that came with ``fixtureweb.translations`` start (and
+their step), above every Persian page's: the Persian pages keep their numbers and URLs."""
+
+
+def _assign_foreign_paths(docs: list[Doc]) -> None:
+    by_site: dict[str, list[Doc]] = {}
+    for d in docs:
+        by_site.setdefault(d.site, []).append(d)
+    for site, items in by_site.items():
+        start, step = FOREIGN_NUMBERS[site]
+        items.sort(key=lambda d: (d.published, d.title))
+        for k, d in enumerate(items):
+            d.number = start + k * step
+            d.path = f"/n/{d.number}/" if site == "shahr" else f"/khabar/{d.number}.html"
+
+
 # --------------------------------------------------------------- build ---
 @dataclass
 class FixtureWeb:
@@ -627,11 +648,13 @@ class _Writer:
         target.write_bytes(text.encode("utf-8"))
 
 
-def plan(size: int, seed: int, changes: bool = True) -> list[Doc]:
+def plan(size: int, seed: int, changes: bool = True, foreign: str = "dev") -> list[Doc]:
     """All article documents (no HTML yet), paths assigned.
 
     ``changes``: give copies sentence edits (``fixtureweb.changes``), from a random source of their
     own; without them every page a sentence edit would touch is as it was before they existed.
+    ``foreign``: the phrase bank of the English and Arabic pages (``fixtureweb.translations``), which
+    draw from random sources of their own too.
     """
     rng = random.Random(seed)
     editor = CH.Editor(random.Random(f"{seed}:changes"), set()) if changes else None
@@ -659,6 +682,7 @@ def plan(size: int, seed: int, changes: bool = True) -> list[Doc]:
     forced["akharin"] = grouped[0::2] + [r for r in releases if r.long]
     forced["shahr"] = grouped[1::2] + [r for r in releases if r.long]
     docs: list[Doc] = list(releases)
+    slots: list[Doc] = []
     isna_copies: dict[str, Doc] = {}
     for site, share in OUTLET_SHARE.items():
         count = max(1, round(n_other * share))
@@ -676,9 +700,10 @@ def plan(size: int, seed: int, changes: bool = True) -> list[Doc]:
                 while origin.release in copied and len(copied) < len(releases):
                     origin = rng.choice(releases)
             copied.add(str(origin.release))
-            if (site, k) in (("shahr", 1), ("akharin", 1)):
+            if (site, k) in FOREIGN_SLOTS:
                 lang = "en" if site == "shahr" else "ar"
-                docs.append(make_translation(rng, site, origin, lang, picker))
+                slots.append(foreign_slot(rng, site, origin, lang, picker))
+                docs.append(slots[-1])
                 continue
             via = isna_copies.get(str(origin.release)) if site != "isna" else None
             if via is not None and rng.random() >= VIA_SHARE:
@@ -696,6 +721,13 @@ def plan(size: int, seed: int, changes: bool = True) -> list[Doc]:
         if d.site == "93z":
             d.date_digits = "ar" if rng.random() < 0.5 else "fa"
     _assign_paths(docs)
+    held = [(d.site, d.lang, d.origin, d.published) for d in slots]
+    written = F.plan_foreign(seed, size, releases, held, foreign)
+    for slot, f in zip(slots, written, strict=False):
+        _from_foreign(f, slot)
+    extra = [_from_foreign(f) for f in written[len(slots) :]]
+    _assign_foreign_paths(extra)
+    docs += extra
     for d in docs:
         if d.site == "fanavaran" and len(d.paragraphs) > 1:
             d.script_only_text = sentences(d.paragraphs[1])[0]
@@ -762,12 +794,16 @@ def _listing_pages(
     return pages
 
 
-def build(out_dir: Path, *, port: int, size: int = 200, seed: int = 1405, changes: bool = True) -> FixtureWeb:
-    """Write every site under ``out_dir/<site>/`` plus labels.json and sources.toml (``changes``:
-    see :func:`plan`)."""
+def build(
+    out_dir: Path, *, port: int, size: int = 200, seed: int = 1405, changes: bool = True, foreign: str = "dev"
+) -> FixtureWeb:
+    """Write every site under ``out_dir/<site>/`` plus labels.json and sources.toml (``changes``,
+    ``foreign``: see :func:`plan`)."""
+    if foreign not in F.BANKS:
+        raise ValueError(f"foreign must be one of {F.BANKS}, not {foreign!r}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    docs = plan(size, seed, changes)
+    docs = plan(size, seed, changes, foreign)
     bases = {site: f"http://{ip}:{port}" for site, ip in SITE_IPS.items()}
     w = _Writer(out_dir)
     by_site: dict[str, list[Doc]] = {s: [] for s in SITE_IPS}
@@ -787,12 +823,12 @@ def build(out_dir: Path, *, port: int, size: int = 200, seed: int = 1405, change
     }
     for site, items in by_site.items():
         base = bases[site]
-        by_topic: dict[str, list[Doc]] = {}
+        by_topic: dict[tuple[str, str], list[Doc]] = {}
         for d in items:
             if d.listed:  # an unlisted release is linked from nowhere, not even "related news"
-                by_topic.setdefault(d.topic, []).append(d)
+                by_topic.setdefault((d.lang, d.topic), []).append(d)
         for d in items:
-            same = by_topic.get(d.topic, [])
+            same = by_topic.get((d.lang, d.topic), [])  # related news in the page's language
             at = next((k for k, x in enumerate(same) if x is d), -1)
             related = [(x.path, x.full_title) for x in (same[at + 1 : at + 4] or same[:3]) if x is not d][:3]
             page = _page(d, related)
@@ -851,7 +887,7 @@ def build(out_dir: Path, *, port: int, size: int = 200, seed: int = 1405, change
         "blog", "/", T.simple_index("یادداشت‌های یک شبکه‌کار", [(d.path, d.title) for d in bl], bases["blog"])
     )
 
-    labels = _labels(docs, bases, size, seed, port)
+    labels = _labels(docs, bases, size, seed, port, foreign)
     (out_dir / "labels.json").write_text(
         json.dumps(labels, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
@@ -886,7 +922,24 @@ def _changes(d: Doc, reference: Doc, against: str) -> dict[str, Any]:
     return {"against": against, **truth, "title": title, "variants_only": d.variants_only}
 
 
-def _labels(docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: int) -> dict[str, Any]:
+def _foreign_label(f: F.Foreign, ict_base: str) -> dict[str, Any]:
+    """What an English or Arabic page is ground truth for (see ``_labels``)."""
+    retelling = f.kind == "retelling"
+    release = f.resembles
+    assert isinstance(release, Doc)
+    return {
+        "link": "translation" if retelling else None,
+        "translation_of": ict_base + release.path if retelling else None,
+        "hard_negative": None if retelling else f.kind,
+        "resembles": None if retelling else release.release,
+        "figures": list(f.figures),
+        "persian_siblings": list(f.siblings),
+    }
+
+
+def _labels(
+    docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: int, foreign: str = "dev"
+) -> dict[str, Any]:
     """labels.json: ground truth for every article page.
 
     Per article: url, site, title, published_at, role (origin/copy/own), release, copy_of (the ministry
@@ -910,6 +963,17 @@ def _labels(docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: 
     copy a copy was made from): cut_middle (one or two sentences, or a whole paragraph, gone from
     the middle), added (sentences the outlet wrote), reworded (a few words swapped), figures (one
     figure changed) and variants_only (a copy of the release that only differs by spelling edits).
+
+    ``link`` (every article): ``"translation"`` on an English or Arabic retelling of a release, else
+    None. English and Arabic pages (``fixtureweb.translations``) also carry ``translation_of`` (a
+    retelling: the ministry release URL it retells, as ``copy_of``), ``hard_negative``
+    (``other_event``: the same official or ministry on another event; ``same_template``: a retelling
+    of a release of the same templates, official and province with other figures that the web does
+    not publish — both role own, with a release id of their own, ``XE-…``/``XS-…``), ``resembles``
+    (a hard negative: the release id it must not be linked to), ``figures`` (a retelling: the release
+    figures it keeps; a negative: its own) and ``persian_siblings`` (a retelling: Persian releases of
+    the same topic and official within 7 days of its release). The top-level ``translations`` counts
+    them: ``{"retellings", "negatives", "persian_siblings" (retellings with one), "bank"}``.
 
     ``changes`` (every article; None but for Persian copies): what the copy changed against its
     *reference* — the release on the ministry's site, or for a ministry without a site the
@@ -940,6 +1004,9 @@ def _labels(docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: 
         label = _label(d, bases[d.site])
         on_ict = d.origin is not None and d.origin.site == "ict"
         label["copy_of"] = bases["ict"] + d.origin.path if on_ict and d.origin is not None else None
+        label["link"] = None
+        if d.foreign is not None:
+            label.update(_foreign_label(d.foreign, bases["ict"]))
         reference = references.get(str(d.release))
         if d.role == "copy" and d.lang == "fa" and reference is not None and reference is not d:
             label["changes"] = _changes(d, reference, bases[reference.site] + reference.path)
@@ -953,6 +1020,7 @@ def _labels(docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: 
     for members in groups.values():
         hard += [[url[id(a)], url[id(b)], "same_topic_week"] for a, b in itertools.combinations(members, 2)]
     hard += [[url[id(d.same_day_as)], url[id(d)], "same_template"] for d in docs if d.same_day_as is not None]
+    foreign_pages = [d.foreign for d in docs if d.foreign is not None]
     variants = {
         bases["93z"] + amp_path(d.path): bases["93z"] + d.path
         for d in ranked
@@ -974,6 +1042,12 @@ def _labels(docs: list[Doc], bases: dict[str, str], size: int, seed: int, port: 
         "unregistered": unregistered,
         "variants": variants,
         "hard_negatives": hard,
+        "translations": {
+            "retellings": sum(1 for f in foreign_pages if f.kind == "retelling"),
+            "negatives": sum(1 for f in foreign_pages if f.kind != "retelling"),
+            "persian_siblings": sum(1 for f in foreign_pages if f.kind == "retelling" and f.siblings),
+            "bank": foreign,
+        },
         "disallowed": [
             bases["ict"] + "/admin/fa/news/99999/",
             bases["isna"] + "/admin/news/1/",

@@ -49,7 +49,15 @@ SITES: dict[str, SiteInfo] = {
     "isna": SiteInfo(
         "isna",
         "ایسنا",
-        ("ایسنا", "خبرگزاری دانشجویان ایران", "ISNA", "Iranian Students' News Agency"),
+        (
+            "ایسنا",
+            "خبرگزاری دانشجویان ایران",
+            "ISNA",
+            "Iranian Students' News Agency",
+            "إيسنا",
+            "وكالة إيسنا",
+            "وكالة أنباء الطلبة الإيرانية",
+        ),
         "agency",
         page="isna",
     ),
