@@ -23,7 +23,7 @@ from fixtureweb import FixtureWeb, build
 from fixtureweb.corpus import ARABIC_DIGITS, PR_OFFICE, ZWNJ
 from fixtureweb.generate import EDIT_ORDER, INLINE_BOILERPLATE
 from fixtureweb.labels import groups, negative_pairs, pairs, positive_pairs, predicted_pairs, score
-from tests.test_fixtureweb import extract, page_file
+from tests.test_fixtureweb import articles_for, extract, page_file
 
 Label = dict[str, Any]
 
@@ -188,7 +188,7 @@ def test_large_web_builds_in_seconds(tmp_path: Path) -> None:
     started = time.perf_counter()
     big = build(tmp_path / "big", port=8765, size=10000)
     elapsed = time.perf_counter() - started
-    assert len(big.labels["articles"]) == 10000
+    assert len(big.labels["articles"]) == articles_for(big, 10000)
     assert elapsed < 30, elapsed
     counts = Counter(e for a in big.labels["articles"] if a["role"] == "copy" for e in a["edits"])
     assert min(counts[name] for name in EDIT_ORDER) >= 100, counts
