@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from commands.report_html import render
 from core.attribution.model import Attribution
@@ -181,74 +182,62 @@ def _items() -> dict[str, object]:
     "order", [("release", "sibling", "english", "other"), ("english", "other", "sibling", "release")]
 )
 def test_a_retelling_joins_its_release_whichever_is_stored_first(
-    tmp_path: Path, order: tuple[str, ...]
+    sessions: sessionmaker[Session], order: tuple[str, ...]
 ) -> None:
-    _, engine, sessions = sqlite_store(tmp_path)
     items = _items()
-    try:
-        for name in order:
-            store_items(sessions, [(items[name], "ict" if name in ("release", "sibling") else None)])  # type: ignore[list-item]
-        with sessions() as session:
-            docs = {d.canonical_url: d for d in session.scalars(select(Document))}
-            release = docs["https://ict.gov.ir/fa/news/1"]
-            english = docs["https://en.example-news.ir/news/3"]
-            other = docs["https://en.example-news.ir/news/4"]
-            assert english.release_id == release.release_id and english.role == "copy"
-            assert english.link == "translation" and english.link_evidence is not None
-            assert english.link_evidence["url"] == release.canonical_url
-            assert "450" in english.link_evidence["figures"]
-            assert other.link is None and other.release_id not in (release.release_id,)
-            assert docs["https://ict.gov.ir/fa/news/2"].release_id != release.release_id
-            head = session.get(Release, release.release_id)
-            assert head is not None and head.origin_document_id == release.id
-            exported = next(r for r in iter_releases(session) if r["release_id"] == release.release_id)
-            by_url = {d["url"]: d for d in exported["documents"]}
-            assert by_url[english.canonical_url]["language"] == "en"
-            assert by_url[english.canonical_url]["link"] == "translation"
-            assert by_url[english.canonical_url]["evidence"]["reason"] == "retelling"
-            assert (
-                by_url[release.canonical_url]["language"] == "fa"
-                and by_url[release.canonical_url]["link"] is None
-            )
-    finally:
-        engine.dispose()
+    for name in order:
+        store_items(sessions, [(items[name], "ict" if name in ("release", "sibling") else None)])  # type: ignore[list-item]
+    with sessions() as session:
+        docs = {d.canonical_url: d for d in session.scalars(select(Document))}
+        release = docs["https://ict.gov.ir/fa/news/1"]
+        english = docs["https://en.example-news.ir/news/3"]
+        other = docs["https://en.example-news.ir/news/4"]
+        assert english.release_id == release.release_id and english.role == "copy"
+        assert english.link == "translation" and english.link_evidence is not None
+        assert english.link_evidence["url"] == release.canonical_url
+        assert "450" in english.link_evidence["figures"]
+        assert other.link is None and other.release_id not in (release.release_id,)
+        assert docs["https://ict.gov.ir/fa/news/2"].release_id != release.release_id
+        head = session.get(Release, release.release_id)
+        assert head is not None and head.origin_document_id == release.id
+        exported = next(r for r in iter_releases(session) if r["release_id"] == release.release_id)
+        by_url = {d["url"]: d for d in exported["documents"]}
+        assert by_url[english.canonical_url]["language"] == "en"
+        assert by_url[english.canonical_url]["link"] == "translation"
+        assert by_url[english.canonical_url]["evidence"]["reason"] == "retelling"
+        assert (
+            by_url[release.canonical_url]["language"] == "fa"
+            and by_url[release.canonical_url]["link"] is None
+        )
 
 
-def test_a_link_survives_a_recrawl_and_a_recluster(tmp_path: Path) -> None:
-    _, engine, sessions = sqlite_store(tmp_path)
+def test_a_link_survives_a_recrawl_and_a_recluster(sessions: sessionmaker[Session]) -> None:
     items = _items()
-    try:
-        store_items(sessions, [(items["release"], "ict"), (items["english"], None)])  # type: ignore[list-item]
-        english = items["english"]
-        store_items(
-            sessions,
-            [(replace(english, role="own", fetched_at=english.fetched_at + timedelta(days=1)), None)],
-        )  # type: ignore[type-var]
-        with sessions.begin() as session:
-            recluster(session)
-        with sessions() as session:
-            docs = {d.canonical_url: d for d in session.scalars(select(Document))}
-            linked = docs["https://en.example-news.ir/news/3"]
-            assert linked.link == "translation" and linked.role == "copy"
-            assert linked.release_id == docs["https://ict.gov.ir/fa/news/1"].release_id
-    finally:
-        engine.dispose()
+    store_items(sessions, [(items["release"], "ict"), (items["english"], None)])  # type: ignore[list-item]
+    english = items["english"]
+    store_items(
+        sessions,
+        [(replace(english, role="own", fetched_at=english.fetched_at + timedelta(days=1)), None)],
+    )  # type: ignore[type-var]
+    with sessions.begin() as session:
+        recluster(session)
+    with sessions() as session:
+        docs = {d.canonical_url: d for d in session.scalars(select(Document))}
+        linked = docs["https://en.example-news.ir/news/3"]
+        assert linked.link == "translation" and linked.role == "copy"
+        assert linked.release_id == docs["https://ict.gov.ir/fa/news/1"].release_id
 
 
-def test_the_switch_off_writes_and_links_nothing(tmp_path: Path) -> None:
-    _, engine, sessions = sqlite_store(tmp_path)
+def test_the_switch_off_writes_and_links_nothing(sessions: sessionmaker[Session]) -> None:
     items = _items()
-    try:
-        with sessions.begin() as session:
-            for name in ("release", "english"):
-                store_document(
-                    session, items[name], source_key="ict" if name == "release" else None, crosslingual=False
-                )  # type: ignore[arg-type]
-        with sessions() as session:
-            assert session.scalars(select(CrossLingualKey)).first() is None
-            assert all(d.link is None for d in session.scalars(select(Document)))
-    finally:
-        engine.dispose()
+    with sessions.begin() as session:
+        for name in ("release", "english"):
+            store_document(
+                session, items[name], source_key="ict" if name == "release" else None, crosslingual=False
+            )  # type: ignore[arg-type]
+    with sessions() as session:
+        assert session.scalars(select(CrossLingualKey)).first() is None
+        assert all(d.link is None for d in session.scalars(select(Document)))
 
 
 @pytest.mark.parametrize(
