@@ -8,10 +8,11 @@ PORT=${MANBA_FIXTURE_PORT:-8765}
 WEB=${MANBA_FIXTURE_DIR:-data/fixtureweb}
 SEED=${MANBA_FIXTURE_SEED:-1405}   # another seed and size: another web of the same kind (a held-out check)
 SIZE=${MANBA_FIXTURE_SIZE:-200}
+FOREIGN=${MANBA_FIXTURE_FOREIGN:-dev}   # the English and Arabic pages' phrase bank: dev, or blind (never tuned on)
 export MANBA_DATABASE_URL=${MANBA_DATABASE_URL:-sqlite:///data/manba.sqlite3}
 mkdir -p data
 
-"$BIN/python" -m fixtureweb build --out "$WEB" --port "$PORT" --seed "$SEED" --size "$SIZE"
+"$BIN/python" -m fixtureweb build --out "$WEB" --port "$PORT" --seed "$SEED" --size "$SIZE" --foreign "$FOREIGN"
 "$BIN/python" -m fixtureweb serve --root "$WEB" > data/fixtureweb-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT

@@ -19,7 +19,7 @@ survives translation is what the decision reads, each part on its own:
 
 :func:`judge` links only when these agree — at least ``MIN_FIGURES`` of the retelling's figures
 are the release's and most of its figures are, a name agrees (or a third figure, or — when all its
-figures are the release's — a figure rarely shared by chance, a day or a topic), the source
+figures are the release's — a figure rarely shared by chance or a day), the source
 fits, the time fits — and says why in a :class:`Verdict` that the store keeps with the link.
 :func:`choose` keeps a link only when one release is clearly the best: two releases of one template
 that share the retelling's figures equally are no link at all.
@@ -86,7 +86,8 @@ _WORD_NUMBERS = {
 """Numbers written as words, read only before a scale word («یک میلیون», "two billion")."""
 _NUMBER = re.compile(
     # Not inside another number, nor glued to a word («کووید19», "F14": part of a name).
-    r"(?<![\d.,٫٬،/])(?<![^\W\d_])"
+    # An Arabic proclitic may lean on it («بـ٧١٧», «و٣٠»).
+    r"(?<![\d.,٫٬،/])(?:(?<![^\W\d_])|(?<=(?<![^\W\d_])[وبلف]))"
     r"(?:(?P<int>\d{1,3}(?:[,٬،]\d{3})+|\d+)(?:[.٫/](?P<frac>\d+))?(?![\d]|[.٫/,٬،]\d)"
     r"|(?P<word>" + "|".join(_WORD_NUMBERS) + r")(?=\s))"
     r"(?:\s*-?\s*(?P<scale>"
@@ -96,10 +97,11 @@ _NUMBER = re.compile(
 )
 _AND = re.compile(r"\s*(?:و|and)\s*", re.IGNORECASE)
 _TIME = re.compile(
-    r"\d{1,2}\s*:\s*\d{2}|(?<!\d)\d{1,2}(?=\s*-?\s*(?:hours?|ساعت|ساعه|ساعات)(?![^\W\d_]))", re.IGNORECASE
+    r"\d{1,2}\s*:\s*\d{2}|(?<!\d)(?:24|48|72)(?=\s*-?\s*(?:hours?|ساعت|ساعه|ساعات)(?![^\W\d_]))",
+    re.IGNORECASE,
 )
-"""Clock times, and spans of hours («in the past 24 hours», «طی ۲۴ ساعت گذشته»): the frame of a
-bulletin, not its figures."""
+"""Clock times, and the day-long spans bulletins are framed in («in the past 24 hours», «طی ۲۴
+ساعت گذشته»): not their figures."""
 
 
 @dataclass(frozen=True)
@@ -431,11 +433,12 @@ def judge(
     strong_matched = sum(f.strong for f in agreeing)
     if len(missing) > DISAGREE * len(matched) + 1 or strong_missing > DISAGREE * max(strong_matched, 1):
         return fail("figures_disagree")
-    # Two figures alone may meet by chance: something else must agree — a name more particular than
-    # the issuer's, a third figure, or, when every figure of the retelling is the release's, a
-    # figure rarely shared, a day or a topic.
+    # Two figures alone may meet by chance (two numbers under a hundred do, among the releases of a
+    # busy week): something else must agree — a name more particular than the issuer's, a third
+    # figure, or, when every figure of the retelling is the release's, a figure rarely shared or a
+    # day. A topic is no such thing: a week holds many releases on one topic.
     particular = [n for n in names if not n.startswith(ISSUERS)]
-    whole = not missing and (any(f.strong for f in agreeing) or bool(dates) or bool(topics))
+    whole = not missing and (any(f.strong for f in agreeing) or bool(dates))
     if not particular and len(matched) < MANY_FIGURES and not whole:
         return fail("too_little_evidence")
     if credited is not None and credited in set(issuers) and sources and credited not in sources:
