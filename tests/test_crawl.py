@@ -311,6 +311,6 @@ def test_english_and_arabic_retellings_join_their_release(crawl: Crawl, fixture_
     for a in linked:
         evidence = docs[a["url"]]["evidence"]
         assert evidence["reason"] == "retelling" and len(evidence["figures"]) >= 2
-    assert not any(docs[a["url"]]["link"] for a in negatives)
+    assert not any(docs[a["url"]]["link"] == "translation" for a in negatives)
     result = run_scrapy("summary", "--labels", str(fixture_web.root / "labels.json"), env=crawl.env)
     assert "translations  precision" in result.stdout and "hard negatives linked 0/" in result.stdout
