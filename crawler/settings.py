@@ -130,5 +130,7 @@ MANBA_DATE_FUTURE_TOLERANCE_HOURS = 12
 MANBA_ALLOW_LOOPBACK = False
 MANBA_REDIS_URL = os.environ.get("MANBA_REDIS_URL") or None
 MANBA_INCREMENTAL = os.environ.get("MANBA_INCREMENTAL", "1").lower() not in {"0", "false", "no", "off"}
+# English and Arabic retellings linked to the Persian release they retell (storage/translations.py).
+MANBA_CROSSLINGUAL = os.environ.get("MANBA_CROSSLINGUAL", "1").lower() not in {"0", "false", "no", "off"}
 MANBA_PROGRESS_ENABLED = True
 MANBA_PROGRESS_INTERVAL = 60
