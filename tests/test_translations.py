@@ -309,3 +309,20 @@ def test_the_store_pipeline_reads_the_switch(tmp_path: Path) -> None:
             settings["MANBA_CROSSLINGUAL"] = value
         pipeline = StorePipeline.from_crawler(get_crawler(settings_dict=settings))
         assert pipeline.crosslingual is expected
+
+
+def test_a_retelling_that_names_another_weekday_needs_more_than_two_small_figures() -> None:
+    persian = "علیرضا نوروزی گفت ۴۲ روستا در ۳۷ شهر استان اصفهان به اینترنت متصل شدند."
+    release = evidence_of("", persian, "fa", T0, TABLE)  # T0: a Tuesday in Tehran
+    assert release.weekday == 1
+    for day, linked in (("Tuesday", True), ("Saturday", False)):
+        foreign = evidence_of(
+            "",
+            f"Officials said on {day} 42 villages in 37 cities of Isfahan were connected.",
+            "en",
+            T0,
+            TABLE,
+        )
+        verdict = judge(foreign, release, days_after=0.2)
+        assert verdict.linked is linked, verdict
+        assert linked or verdict.reason == "day_differs"

@@ -36,7 +36,7 @@ from typing import Any
 
 import jdatetime
 
-from core.text.dates import GREGORIAN_MONTHS, JALALI_MONTHS
+from core.text.dates import GREGORIAN_MONTHS, JALALI_MONTHS, TEHRAN
 from core.text.transliterate import NameTable, default_table, fold, skeleton
 
 RULES = 1
@@ -236,6 +236,20 @@ def dates_of(text: str, near: datetime | None = None) -> tuple[set[str], list[tu
     return found, spans
 
 
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "الاثنین": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخمیس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6,
+    "دوشنبه": 0, "سه شنبه": 1, "سهشنبه": 1, "چهارشنبه": 2, "پنجشنبه": 3, "پنج شنبه": 3, "جمعه": 4,
+    "شنبه": 5, "یکشنبه": 6, "یک شنبه": 6,
+}  # fmt: skip
+_WEEKDAY = re.compile(r"(?<![^\W\d_])(?P<day>" + _month_pattern(_WEEKDAYS) + r")(?![^\W\d_])", re.IGNORECASE)
+
+
+def weekdays_of(text: str) -> frozenset[int]:
+    """The days of the week a folded text names."""
+    return frozenset(_WEEKDAYS[" ".join(m.group("day").lower().split())] for m in _WEEKDAY.finditer(text))
+
+
 # --- names ------------------------------------------------------------------------------------
 
 _LATIN_WORD = re.compile(r"(?<![\w'])[A-Z][a-zA-Z]+(?:-[a-zA-Z]+)*")
@@ -273,6 +287,10 @@ class Evidence:
     """For a Persian text: the skeletons of all its words."""
     topics: frozenset[str] = frozenset()
     """Name-table topics (``topic:…``) it is about."""
+    weekdays: frozenset[int] = frozenset()
+    """Days of the week it names («on Saturday», «يوم السبت», «روز شنبه»; Monday is 0)."""
+    weekday: int | None = None
+    """The day of the week it was published on, in Tehran."""
 
     def index_keys(self) -> set[str]:
         """Keys a store indexes the text under (its figures' values): two texts to compare share two."""
@@ -325,6 +343,8 @@ def evidence_of(
         name_skeletons,
         skeletons,
         topics,
+        weekdays_of(text),
+        published.astimezone(TEHRAN).weekday() if published is not None else None,
     )
 
 
@@ -338,7 +358,7 @@ class Verdict:
     linked: bool
     reason: str
     """``retelling``, or the first rule that failed: ``outside_window``, ``too_few_figures``,
-    ``figures_disagree``, ``too_little_evidence``, ``source_differs``."""
+    ``figures_disagree``, ``too_little_evidence``, ``day_differs``, ``source_differs``."""
     figures: tuple[str, ...] = ()
     """The retelling's figures the release states (as the retelling writes them)."""
     figures_missing: tuple[str, ...] = ()
@@ -441,6 +461,11 @@ def judge(
     whole = not missing and (any(f.strong for f in agreeing) or bool(dates))
     if not particular and len(matched) < MANY_FIGURES and not whole:
         return fail("too_little_evidence")
+    other_day = foreign.weekdays and persian.weekday is not None and persian.weekday not in foreign.weekdays
+    if other_day and strong_matched == 0 and len(matched) < MANY_FIGURES:
+        # "released on Saturday", and this release came out on another day: two numbers under a
+        # hundred do not outweigh that.
+        return fail("day_differs")
     if credited is not None and credited in set(issuers) and sources and credited not in sources:
         return fail("source_differs")
     return Verdict(**{**verdict.__dict__, "linked": True, "reason": "retelling"})
