@@ -174,6 +174,7 @@ def link_retelling(session: Session, doc: Document, prints: Fingerprints) -> Ver
             credited=credited,
             release_sources=sources.get(persian.release_id, ()),
             issuers=issuers,
+            own_story=persian.role == "own",
         )
         held = best.get(persian.release_id)
         if held is None or verdict.strength > held[1].strength:

@@ -326,3 +326,11 @@ def test_a_retelling_that_names_another_weekday_needs_more_than_two_small_figure
         verdict = judge(foreign, release, days_after=0.2)
         assert verdict.linked is linked, verdict
         assert linked or verdict.reason == "day_differs"
+
+
+def test_two_small_figures_never_link_to_an_outlets_own_story() -> None:
+    persian = "گزارش میدانی: قیمت مودم‌ها در ۳۸ ماه اخیر تا ۷۹ درصد در استان اصفهان افزایش یافته است."
+    foreign = "Some 38 villages in Isfahan are connected; the plan is 79 percent complete."
+    args = (evidence_of("", foreign, "en", T0, TABLE), evidence_of("", persian, "fa", T0, TABLE))
+    assert judge(*args, days_after=1.0).linked
+    assert judge(*args, days_after=1.0, own_story=True).reason == "too_little_evidence"

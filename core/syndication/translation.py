@@ -411,11 +411,14 @@ def judge(
     credited: str | None = None,
     release_sources: Iterable[str] = (),
     issuers: Iterable[str] = (),
+    own_story: bool = False,
 ) -> Verdict:
     """Does ``foreign`` retell ``persian``? ``credited``: the registry key the foreign text
     credits (its chain's end); ``release_sources``: the release's source and its members' sites;
     ``issuers``: the keys of sources that issue releases (a retelling crediting another issuer
-    than the release's is another issuer's story)."""
+    than the release's is another issuer's story); ``own_story``: the Persian text is an outlet's
+    own reporting, not a release (retold far more rarely: two numbers under a hundred never link to
+    one, whatever else agrees)."""
     sources = tuple(sorted(set(release_sources)))
     agreeing = [f for f in foreign.figures if f.values & persian.values]
     matched = tuple(f.written for f in agreeing)
@@ -462,10 +465,13 @@ def judge(
     if not particular and len(matched) < MANY_FIGURES and not whole:
         return fail("too_little_evidence")
     other_day = foreign.weekdays and persian.weekday is not None and persian.weekday not in foreign.weekdays
-    if other_day and strong_matched == 0 and len(matched) < MANY_FIGURES:
-        # "released on Saturday", and this release came out on another day: two numbers under a
-        # hundred do not outweigh that.
-        return fail("day_differs")
+    if strong_matched == 0 and len(matched) < MANY_FIGURES:
+        # Two numbers under a hundred do not outweigh "released on Saturday" for a release of
+        # another day, nor link to an outlet's own story.
+        if other_day:
+            return fail("day_differs")
+        if own_story:
+            return fail("too_little_evidence")
     if credited is not None and credited in set(issuers) and sources and credited not in sources:
         return fail("source_differs")
     return Verdict(**{**verdict.__dict__, "linked": True, "reason": "retelling"})
