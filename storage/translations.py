@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select
@@ -93,45 +92,34 @@ def index(session: Session, doc: Document) -> None:
         session.execute(insert(CrossLingualKey), rows)
 
 
-def _sharing(
-    session: Session, keys: set[str], *, persian: bool, start: datetime, end: datetime, limit: int
-) -> Sequence[tuple[int, int]]:
-    """(document id, keys shared) of the documents on one side sharing at least ``MIN_FIGURES``
-    of ``keys`` in a time span, most shared first."""
-    shared = func.count(CrossLingualKey.key)
-    return (
-        session.execute(
-            select(CrossLingualKey.document_id, shared)
-            .where(
-                CrossLingualKey.key.in_(sorted(keys)),
-                CrossLingualKey.persian.is_(persian),
-                CrossLingualKey.at.between(start, end),
-            )
-            .group_by(CrossLingualKey.document_id)
-            .having(shared >= MIN_FIGURES)
-            .order_by(shared.desc(), CrossLingualKey.document_id)
-            .limit(limit)
-        )
-        .tuples()
-        .all()
-    )
-
-
-def retellings_near(session: Session, doc: Document) -> list[Document]:
-    """Unlinked documents in other languages that may retell the Persian ``doc``."""
+def _sharing(session: Session, doc: Document, *, persian: bool) -> list[int]:
+    """Ids of the documents on the other side of ``doc`` (Persian ones for a retelling, retellings
+    for a Persian document) that share at least ``MIN_FIGURES`` of its figure keys in its time
+    window (Persian: up to ``WINDOW_DAYS`` before a retelling), most shared first."""
     keys = evidence_for(doc).index_keys()
     if len(keys) < MIN_FIGURES:
         return []
     at = _at(doc)
-    rows = _sharing(
-        session,
-        keys,
-        persian=False,
-        start=at - timedelta(days=SKEW_DAYS),
-        end=at + timedelta(days=WINDOW_DAYS),
-        limit=MAX_RETELLINGS,
+    before, after = (WINDOW_DAYS, SKEW_DAYS) if persian else (SKEW_DAYS, WINDOW_DAYS)
+    shared = func.count(CrossLingualKey.key)
+    rows = session.execute(
+        select(CrossLingualKey.document_id, shared)
+        .where(
+            CrossLingualKey.key.in_(sorted(keys)),
+            CrossLingualKey.persian.is_(persian),
+            CrossLingualKey.at.between(at - timedelta(days=before), at + timedelta(days=after)),
+        )
+        .group_by(CrossLingualKey.document_id)
+        .having(shared >= MIN_FIGURES)
+        .order_by(shared.desc(), CrossLingualKey.document_id)
+        .limit(MAX_CANDIDATES if persian else MAX_RETELLINGS)
     )
-    ids = [doc_id for doc_id, _ in rows]
+    return [doc_id for doc_id, _ in rows]
+
+
+def retellings_near(session: Session, doc: Document) -> list[Document]:
+    """Unlinked documents in other languages that may retell the Persian ``doc``."""
+    ids = _sharing(session, doc, persian=False)
     if not ids:
         return []
     found = session.scalars(select(Document).where(Document.id.in_(ids), Document.link.is_(None)))
@@ -145,21 +133,10 @@ def link_retelling(session: Session, doc: Document, prints: Fingerprints) -> Ver
     """Judge the document in another language against the Persian documents stating its figures
     near its date and, when one release is clearly the one it retells, move it there."""
     foreign = evidence_for(doc)
-    keys = foreign.index_keys()
-    if len(keys) < MIN_FIGURES:
+    ids = _sharing(session, doc, persian=True)
+    if not ids:
         return None
-    at = _at(doc)
-    rows = _sharing(
-        session,
-        keys,
-        persian=True,
-        start=at - timedelta(days=WINDOW_DAYS),
-        end=at + timedelta(days=SKEW_DAYS),
-        limit=MAX_CANDIDATES,
-    )
-    if not rows:
-        return None
-    candidates = list(session.scalars(select(Document).where(Document.id.in_([r[0] for r in rows]))))
+    candidates = list(session.scalars(select(Document).where(Document.id.in_(ids))))
     credited = _credited(session, doc.id)
     issuers = _issuers(session)
     sources = _release_sources(session, {c.release_id for c in candidates})
