@@ -9,7 +9,8 @@ survives translation is what the decision reads, each part on its own:
    45 trillion rials; «۱۲ هزار و ۵۰۰» is 12,500). Small numbers (up to ``SMALL``) and years say
    nothing and are left out; numbers inside dates are dates;
 2. **dates** written in the text (Jalali or Gregorian, month names in Persian, English or Arabic),
-   as Gregorian days;
+   as Gregorian days, and the weekdays it names («released on Saturday») against the day the
+   release came out;
 3. **names** — of the name table (``core.text.transliterate``), and for English capitalised words
    that the table does not hold, their consonant skeleton found among the Persian text's words;
 4. **the credited source** — a retelling that credits an issuer other than the release's does not
@@ -18,9 +19,10 @@ survives translation is what the decision reads, each part on its own:
    clock skew allowed after).
 
 :func:`judge` links only when these agree — at least ``MIN_FIGURES`` of the retelling's figures
-are the release's and most of its figures are, a name agrees (or a third figure, or — when all its
-figures are the release's — a figure rarely shared by chance or a day), the source
-fits, the time fits — and says why in a :class:`Verdict` that the store keeps with the link.
+are the release's and the rest do not outnumber them, a name agrees (or a third figure, or — when
+all its figures are the release's — a figure rarely shared by chance or a day), two numbers under a
+hundred are never all there is against a weekday that differs or for an outlet's own story, the
+source fits, the time fits — and says why in a :class:`Verdict` that the store keeps with the link.
 :func:`choose` keeps a link only when one release is clearly the best: two releases of one template
 that share the retelling's figures equally are no link at all.
 """
@@ -64,7 +66,7 @@ UBIQUITOUS = frozenset({"country:iran"})
 ISSUERS = ("ministry:",)
 """Table kinds every release of one issuer names: evidence of the issuer, not of the release."""
 TOPIC = "topic:"
-"""Table keys of what a text is about (5G, fibre optic, inflation): weaker than a name."""
+"""Table keys of what a text is about (5G, fibre optic, inflation): reported, never decisive."""
 STRONG_FIGURE = 100
 """A figure from here up (not a round hundred), with decimals, or more than ``SMALL`` with a scale
 word («45 trillion», not "4 million") is rarely shared by chance."""
