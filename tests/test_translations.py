@@ -334,3 +334,21 @@ def test_two_small_figures_never_link_to_an_outlets_own_story() -> None:
     args = (evidence_of("", foreign, "en", T0, TABLE), evidence_of("", persian, "fa", T0, TABLE))
     assert judge(*args, days_after=1.0).linked
     assert judge(*args, days_after=1.0, own_story=True).reason == "too_little_evidence"
+
+
+def test_two_small_figures_and_a_province_named_in_passing_are_no_link() -> None:
+    lead = "علیرضا نوروزی گفت طرح تازه‌ای در استان قزوین آغاز شد."
+    persian = lead + "\nدر این طرح ۷۶ شرکت حضور دارند و ۲۱ شرکت از استان آذربایجان شرقی آمده‌اند."
+    foreign = "Some 76 villages in East Azerbaijan are connected and the plan is 21 percent complete."
+    table = NameTable.of([("province:east-azerbaijan", ["آذربایجان شرقی", "East Azerbaijan"]),
+                          ("province:qazvin", ["قزوین", "Qazvin"])])  # fmt: skip
+    args = (evidence_of("", foreign, "en", T0, table), evidence_of("طرح تازه", persian, "fa", T0, table))
+    assert judge(*args, days_after=1.0).reason == "too_little_evidence"
+    about = "Some 76 villages in Qazvin are connected and the plan is 21 percent complete."
+    assert judge(evidence_of("", about, "en", T0, table), args[1], days_after=1.0).linked
+
+
+def test_two_rarely_shared_figures_link_without_a_name() -> None:
+    persian = "وزارت بهداشت: ۵۹۶۰ بیمار جدید شناسایی شدند و ۴۹۷ نفر جان باختند."
+    foreign = "The health ministry reported 5,960 new cases and 497 deaths; 1,013,018 have recovered so far."
+    assert judge(evidence_of("", foreign, "en", T0, TABLE), evidence_of("", persian, "fa", T0, TABLE)).linked

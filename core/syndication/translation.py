@@ -65,6 +65,8 @@ UBIQUITOUS = frozenset({"country:iran"})
 """Table names every text of Manba's web holds: no evidence either way."""
 ISSUERS = ("ministry:",)
 """Table kinds every release of one issuer names: evidence of the issuer, not of the release."""
+NARROW = ("person:", "city:", "company:", "event:", "~")
+"""Names narrower than a province or a country (``~``: a skeleton match, a name no table holds)."""
 TOPIC = "topic:"
 """Table keys of what a text is about (5G, fibre optic, inflation): reported, never decisive."""
 STRONG_FIGURE = 100
@@ -289,6 +291,8 @@ class Evidence:
     """For a Persian text: the skeletons of all its words."""
     topics: frozenset[str] = frozenset()
     """Name-table topics (``topic:…``) it is about."""
+    lead_names: frozenset[str] = frozenset()
+    """Name-table keys in its title and first sentence: what the text is about, not named in passing."""
     weekdays: frozenset[int] = frozenset()
     """Days of the week it names («on Saturday», «يوم السبت», «روز شنبه»; Monday is 0)."""
     weekday: int | None = None
@@ -297,6 +301,18 @@ class Evidence:
     def index_keys(self) -> set[str]:
         """Keys a store indexes the text under (its figures' values): two texts to compare share two."""
         return {value for figure in self.figures for value in figure.values if len(value) <= 40}
+
+
+_LEAD_END = re.compile(r"[.!?؟]\s|\n")
+
+
+def _lead_end(text: str) -> int:
+    """Where a text's lead ends: after its title line and its first sentence."""
+    title_end = text.find("\n")
+    if title_end < 0:
+        return len(text)
+    found = _LEAD_END.search(text, title_end + 1)
+    return found.end() if found else len(text)
 
 
 def evidence_of(
@@ -310,6 +326,8 @@ def evidence_of(
     found: dict[str, str] = {}
     for key, form, _, _ in matches:
         found.setdefault(key, form)
+    lead_end = _lead_end(text)
+    lead = frozenset(key for key, _, start, _ in matches if start < lead_end)
     dates, spans = dates_of(text, published)
     # Numbers inside dates are the date; inside names («COVID-19», «کووید ۱۹») the name.
     for start, end in sorted([*spans, *((m[2], m[3]) for m in matches)], reverse=True):
@@ -345,6 +363,7 @@ def evidence_of(
         name_skeletons,
         skeletons,
         topics,
+        lead,
         weekdays_of(text),
         published.astimezone(TEHRAN).weekday() if published is not None else None,
     )
@@ -464,7 +483,7 @@ def judge(
     # day. A topic is no such thing: a week holds many releases on one topic.
     particular = [n for n in names if not n.startswith(ISSUERS)]
     whole = not missing and (any(f.strong for f in agreeing) or bool(dates))
-    if not particular and len(matched) < MANY_FIGURES and not whole:
+    if not particular and len(matched) < MANY_FIGURES and not whole and strong_matched < MIN_FIGURES:
         return fail("too_little_evidence")
     other_day = foreign.weekdays and persian.weekday is not None and persian.weekday not in foreign.weekdays
     if strong_matched == 0 and len(matched) < MANY_FIGURES:
@@ -473,6 +492,9 @@ def judge(
         if other_day:
             return fail("day_differs")
         if own_story:
+            return fail("too_little_evidence")
+        # …nor a place the release only names in passing: it must be what its lead is about.
+        if not any(n.startswith(NARROW) or n in persian.lead_names for n in particular):
             return fail("too_little_evidence")
     if credited is not None and credited in set(issuers) and sources and credited not in sources:
         return fail("source_differs")
