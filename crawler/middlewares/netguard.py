@@ -10,9 +10,16 @@ everything found in a page, and every redirect target, is checked.
 Checked are IP literals and host names (resolved once per host, in a thread, cached for the
 crawl). A name that does not resolve is let through: the download fails on its own.
 
+Only globally routable addresses pass: ``ipaddress``'s ``is_global``, which misses multicast and,
+depending on the Python version, some special-purpose ranges (hence :data:`NOT_GLOBAL`). An IPv6
+address that carries an IPv4 one (IPv4-mapped ``::ffff:a.b.c.d``, NAT64 ``64:ff9b::/96``, 6to4
+``2002::/16``) is judged by the IPv4 address: ``::ffff:169.254.169.254`` is the metadata service.
+
 Settings: ``MANBA_ALLOW_LOOPBACK`` (default off; the fixture web on 127.0.0.x turns it on —
 private and link-local addresses stay refused). Stats: ``manba/blocked/<kind>`` with kind
-``private``, ``loopback``, ``link_local``, ``reserved``.
+``private`` (shared address space 100.64.0.0/10 included: carrier-grade NAT, and the metadata
+service of some clouds at 100.100.100.200), ``loopback``, ``link_local``, ``reserved`` (every other
+address that is not globally routable).
 """
 
 from __future__ import annotations
@@ -39,17 +46,49 @@ class BlockedAddress(IgnoreRequest):
         self.kind = kind
 
 
+SHARED = ipaddress.ip_network("100.64.0.0/10")
+NOT_GLOBAL = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "192.0.0.0/24",  # IETF protocol assignments (Python 3.11 calls most of it global)
+        "198.18.0.0/15",  # benchmarking
+        "64:ff9b:1::/48",  # local-use NAT64
+        "2001::/23",  # IETF protocol assignments (Teredo, ORCHID, …)
+        "2001:db8::/32",  # documentation
+        "3fff::/20",  # documentation
+        "5f00::/16",  # segment routing
+    )
+)
+"""Special-purpose ranges that are not globally reachable, whatever the Python version says."""
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address reaches (IPv4-mapped, NAT64, 6to4), if it carries one."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address in NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address.sixtofour
+
+
 def address_kind(address: Address) -> str | None:
     """Why ``address`` is not a public address (``None`` when it is)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        address = embedded_ipv4(address) or address
     if address.is_loopback:
         return "loopback"
     if address.is_link_local:
         return "link_local"
-    if address.is_private:
+    if address.is_private or address in SHARED:
         return "private"
-    if address.is_multicast or address.is_reserved or address.is_unspecified:
+    if (
+        address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global
+        or any(address in network for network in NOT_GLOBAL)
+    ):
         return "reserved"
     return None
 
