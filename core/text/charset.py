@@ -14,6 +14,11 @@ copied into a UTF-8 template. So declarations are evidence, not truth:
    text or when windows-1256 does not, else windows-1256; with nothing usable declared and no
    Arabic-script reading, windows-1252 (what browsers assume).
 
+A declared charset that does not read ASCII bytes as the same ASCII (UTF-7, UTF-16 and UTF-32
+without a byte-order mark, EBCDIC code pages, HZ) counts as not declared: obeying it would let
+bytes a browser shows as inert text decode into markup (UTF-7's ``+ADw-script+AD4-`` is
+``<script>``). Labels resolve as in w3lib, which Scrapy's responses use.
+
 Nothing here knows about Scrapy.
 """
 
@@ -22,6 +27,8 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterable
+
+from w3lib.encoding import resolve_encoding
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -59,6 +66,9 @@ _ARABIC_WORD = re.compile("[\u0600-\u06ff\u200c]{2,}")
 _UNICODE_FAMILY = ("utf_8", "utf-8", "utf_16", "utf-16", "utf_32", "utf-32")
 _BLANK = b" \t\r\n\f\v\x00"
 _BLANK_TEXT = "\ufeff \t\r\n\f\v\x00"
+_ASCII = bytes(range(0x20, 0x7F)).replace(b"\\", b"\\\\") + b"\t\r\n +ADw- ~{<~} \\x3c \\u003c .xn--mgbh0fb."
+"""Printable ASCII, line breaks and the ASCII-only escapes some codecs read as other characters (UTF-7
+and HZ shifts, backslash escapes, punycode)."""
 
 
 def bom_encoding(body: bytes) -> str | None:
@@ -69,15 +79,24 @@ def bom_encoding(body: bytes) -> str | None:
 
 
 def codec_name(label: str | None) -> str | None:
-    """Python's name for a charset label (``None`` when Python does not know it). Latin-1 and
-    ASCII labels mean windows-1252, as in browsers."""
+    """Python's name for a charset label, ``None`` when Python does not know it or when it is not
+    ASCII-compatible (see the module docstring). Latin-1 and ASCII labels mean windows-1252, as in
+    browsers."""
     if not label:
         return None
     try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
-    except (LookupError, ValueError):
+        name = resolve_encoding(label.strip().strip("\"'"))
+    except ValueError:
         return None
-    return "cp1252" if name in {"latin-1", "iso8859-1", "ascii"} else name
+    return name if name is not None and ascii_compatible(name) else None
+
+
+def ascii_compatible(name: str) -> bool:
+    """Whether the codec ``name`` reads ASCII bytes, escapes included, as themselves."""
+    try:
+        return _ASCII.decode(name) == _ASCII.decode("ascii")
+    except (LookupError, UnicodeError):  # not a text codec, or one that cannot read plain ASCII
+        return False
 
 
 def body_problem(body: bytes) -> str | None:
