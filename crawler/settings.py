@@ -105,8 +105,11 @@ ADDONS = {
 }
 
 # Progress of a crawl in the log: counts per stage every MANBA_PROGRESS_INTERVAL seconds, a table
-# at the end (crawler/extensions/progress.py).
+# at the end (crawler/extensions/progress.py). Its line carries the pages/min and items/min of
+# Scrapy's LogStats, which is removed so that a minute has one progress line (not by
+# LOGSTATS_INTERVAL = 0: Scrapy's PeriodicLog reads its interval from that setting too).
 EXTENSIONS = {
+    "scrapy.extensions.logstats.LogStats": None,
     "crawler.extensions.runs.CrawlRuns": 400,
     "crawler.extensions.progress.ProgressLog": 500,
 }

@@ -329,7 +329,7 @@ def test_progress_line_and_summary_table() -> None:
     assert counts.origin_not_found == 3  # not found, and no candidate page to compare
     line = progress_line(counts, StageCounts(pages=70, created=10), 60.0, 125.0)
     assert line.startswith("progress 0:02:05 | pages 130 (60/min) | articles requested 50, known 4, "
-                           "extracted 44")
+                           "extracted 44 (44/min)")
     assert "dropped 3 (fetch/page 1, pipelines 2) | origin found 30, not found 3" in line
     assert line.endswith("stored 40 new, 1 updated, 0 unchanged (31/min) | errors 0")
 
@@ -354,9 +354,14 @@ def test_progress_is_logged_during_and_after_a_crawl(fixture_web: FixtureWeb, tm
     log = result.stderr
     lines = re.findall(r"\[crawler\.extensions\.progress\] INFO: (progress .*)", log)
     assert lines, log[-5000:]
+    # One progress line: Manba's carries pages/min and items/min, Scrapy's LogStats is off.
+    assert not re.search(r"Crawled \d+ pages \(at \d+ pages/min\)", log), log[:5000]
+    extensions = re.search(r"Enabled extensions:\n(\[.*?\])", log, flags=re.S)
+    assert extensions and "ProgressLog" in extensions[1] and "LogStats" not in extensions[1]
     assert all(re.fullmatch(
-        r"progress \d+:\d\d:\d\d \| pages \d+ \(\d+/min\) \| articles requested \d+, known \d+, extracted \d+"
-        r" \| dropped \d+ \(fetch/page \d+, pipelines \d+\) \| origin found \d+, not found \d+"
+        r"progress \d+:\d\d:\d\d \| pages \d+ \(\d+/min\) \| articles requested \d+, known \d+,"
+        r" extracted \d+ \(\d+/min\) \| dropped \d+ \(fetch/page \d+, pipelines \d+\)"
+        r" \| origin found \d+, not found \d+"
         r" \| stored \d+ new, \d+ updated, \d+ unchanged \(\d+/min\) \| errors \d+", line) for line in lines)
     assert len(lines) <= (time.monotonic() - started) / 0.2 + 1
 

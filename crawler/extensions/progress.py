@@ -4,13 +4,18 @@ Every ``MANBA_PROGRESS_INTERVAL`` seconds (60; 0: no periodic line) one INFO lin
 each stage has done so far, with the rates over the last interval::
 
     progress 0:05:00 | pages 1412 (281/min) | articles requested 1210, known 35, extracted 1102
-    | dropped 9 (fetch/page 4, pipelines 5) | origin found 210, not found 12
+    (219/min) | dropped 9 (fetch/page 4, pipelines 5) | origin found 210, not found 12
     | stored 1040 new, 3 updated, 2 unchanged (208/min) | errors 0
 
 (one line in the log). When the spider closes, an aligned table repeats the counts, adds the
 origin outcomes and every drop reason (``manba/drop/<reason>``). Both read only the crawl's
 stats, which the spiders and pipelines keep (README "Drop reasons", "How an article flows").
 ``MANBA_PROGRESS_ENABLED = False`` turns both off.
+
+The line stands in for Scrapy's LogStats (``Crawled N pages (at N pages/min), scraped N items
+(at N items/min)``), which the project settings remove (``EXTENSIONS``) so that a minute logs
+one progress line: pages/min is there, and items/min where items are made
+(extracted) and where they end (stored).
 """
 
 from __future__ import annotations
@@ -114,11 +119,13 @@ def _per_minute(count: int, seconds: float) -> float:
 def progress_line(now: StageCounts, before: StageCounts, seconds: float, elapsed: float) -> str:
     """One log line: the counts so far, rates over the last ``seconds``."""
     pages_rate = _per_minute(now.pages - before.pages, seconds)
+    extracted_rate = _per_minute(now.extracted - before.extracted, seconds)
     stored_rate = _per_minute(now.stored - before.stored, seconds)
     return (
         f"progress {_duration(elapsed)}"
         f" | pages {now.pages} ({pages_rate:.0f}/min)"
         f" | articles requested {now.requested}, known {now.known}, extracted {now.extracted}"
+        f" ({extracted_rate:.0f}/min)"
         f" | dropped {now.dropped} (fetch/page {now.dropped_before_pipelines},"
         f" pipelines {now.dropped_in_pipelines})"
         f" | origin found {now.origins.get('found', 0)}, not found {now.origin_not_found}"
