@@ -65,6 +65,11 @@ def labelled(fixture_web: FixtureWeb) -> dict[str, dict[str, Any]]:
     return {a["url"]: a for a in fixture_web.labels["articles"]}
 
 
+def test_the_crawl_log_carries_no_gensim_lines(crawl: Crawl) -> None:
+    """hazm imports gensim, whose import-time INFO lines opened every crawl log."""
+    assert "gensim" not in crawl.log, [line for line in crawl.log.splitlines() if "gensim" in line][:3]
+
+
 def test_every_labelled_article_is_stored_once(crawl: Crawl, fixture_web: FixtureWeb) -> None:
     labels = labelled(fixture_web)
     docs = crawl.documents()

@@ -12,6 +12,7 @@ share most of their lines with their release.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from functools import cache, lru_cache
@@ -32,6 +33,7 @@ def _normalizer() -> Any:
     if _NORMALIZER is None:
         with _LOCK:
             if _NORMALIZER is None:
+                _quiet_gensim()
                 import hazm.normalizer  # imported lazily: hazm takes seconds to import
                 import hazm.utils
 
@@ -41,6 +43,15 @@ def _normalizer() -> Any:
                     hazm.normalizer.maketrans = cache(hazm.utils.maketrans)
                 _NORMALIZER = hazm.normalizer.Normalizer()
     return _NORMALIZER
+
+
+def _quiet_gensim() -> None:
+    """hazm's package imports gensim (for word embeddings Manba never uses), which logs a demo
+    dictionary it builds at import time at INFO: those lines opened every crawl log. Unless someone
+    set gensim's logger on purpose, it says only warnings."""
+    logger = logging.getLogger("gensim")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.WARNING)
 
 
 def warm_up() -> None:
