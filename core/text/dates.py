@@ -36,19 +36,22 @@ GREGORIAN_MONTHS = {
 _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:：]([0-5]\d)(?:[:：]([0-5]\d))?(?!\d)")
 _NUMERIC = re.compile(r"(?<!\d)(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})(?!\d)")
 _NUMERIC_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})(?!\d)")
-_NAMED = re.compile(r"(?<!\d)(\d{1,2})\s*(?:ام\s*)?([^\W\d_]+)\s*(?:ماه\s*)?،?\s*(\d{4})(?!\d)")
+_NAMED = re.compile(
+    r"(?<!\d)(\d{1,2})\s*[-/]?\s*(?:ام\s*)?([^\W\d_]+)\s*(?:ماه\s*)?[،,\-/]?\s*(\d{4})(?!\d)"
+)
 _NAMED_MDY = re.compile(r"\b([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})(?!\d)")
 
 
-def _clock(text: str) -> tuple[int, int, int]:
-    match = _TIME.search(text)
+def _clock(text: str, before: str = "") -> tuple[int, int, int]:
+    """The time after the date, else the time just before it («۰۸:۵۹ - ۳۰-۰۶-۱۳۹۰»)."""
+    match = _TIME.search(text) or _TIME.search(before[-12:])
     if not match:
         return 0, 0, 0
     return int(match[1]), int(match[2]), int(match[3] or 0)
 
 
-def _build(calendar: str, y: int, m: int, d: int, text: str) -> datetime | None:
-    hh, mm, ss = _clock(text)
+def _build(calendar: str, y: int, m: int, d: int, text: str, before: str = "") -> datetime | None:
+    hh, mm, ss = _clock(text, before)
     try:
         if calendar == "jalali":
             value = jdatetime.datetime(y, m, d, hh, mm, ss).togregorian()
@@ -94,7 +97,7 @@ def parse_published(text: str) -> datetime | None:
     numeric = _NUMERIC.search(plain)
     if numeric:
         y, m, d = (int(g) for g in numeric.groups())
-        return _build(_calendar_for(y), y, m, d, plain[numeric.end():])
+        return _build(_calendar_for(y), y, m, d, plain[numeric.end():], plain[: numeric.start()])
     for named in _NAMED.finditer(plain):
         day, month_name, year = int(named[1]), named[2].lower(), int(named[3])
         calendar = _calendar_for(year)
@@ -108,5 +111,46 @@ def parse_published(text: str) -> datetime | None:
     dmy = _NUMERIC_DMY.search(plain)
     if dmy:
         d, m, y = (int(g) for g in dmy.groups())
-        return _build(_calendar_for(y), y, m, d, plain[dmy.end():])
+        return _build(_calendar_for(y), y, m, d, plain[dmy.end():], plain[: dmy.start()])
     return None
+
+
+WEEKDAYS = frozenset(
+    {"شنبه", "یکشنبه", "دوشنبه", "سه", "چهارشنبه", "پنجشنبه", "پنج", "جمعه"}
+    | {"saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday"}
+)
+PUBLISHED_LABELS = frozenset(
+    {"تاریخ", "انتشار", "منتشر", "شده", "ساعت", "زمان", "در", "published", "on", "at"}
+)
+"""Words that may sit beside a publication date on its line («تاریخ انتشار: …», «ساعت ۱۰:۴۵»)."""
+NOT_PUBLISHED = ("امروز", "برابر با", "به روز", "بروز", "ویرایش", "today", "updated", "modified")
+"""A date line saying one of these is today's date or an edit time, not the publication."""
+DATE_LINE_CHARS = 120
+DATE_LINE_OTHER_WORDS = 3
+"""Words a date line may carry besides the date, its labels and weekday (e.g. «کد خبر: ۴۵۶۷۸»)."""
+_LINE_WORD = re.compile(r"[^\W\d_]+")
+
+
+def date_line(text: str, now: datetime | None = None) -> datetime | None:
+    """The publication date of a short line that is a date and little else: a byline such as
+    «تاریخ انتشار: ۱۶ مهر ۱۴۰۳ - ۱۰:۴۵», «دوشنبه ۱۶ مهر ۱۴۰۳ ساعت ۱۰:۴۵» or «1403/07/16».
+
+    ``None`` for a longer line (a sentence that mentions a date), a line labelled as today's date
+    or an update time, and a date that cannot be a publication: before 1990 or after tomorrow.
+    """
+    if not text or len(text) > DATE_LINE_CHARS:
+        return None
+    plain = unify_letters(ascii_digits(text)).replace("\u200c", " ").lower()
+    if any(label in plain for label in NOT_PUBLISHED):
+        return None
+    month_names = JALALI_MONTHS.keys() | GREGORIAN_MONTHS.keys()
+    other = [w for w in _LINE_WORD.findall(plain) if w not in month_names | WEEKDAYS | PUBLISHED_LABELS]
+    if len(other) > DATE_LINE_OTHER_WORDS:
+        return None
+    found = parse_published(text)
+    if found is None:
+        return None
+    now = now or datetime.now(TEHRAN)
+    if found.year < 1990 or (found - now).days >= 1:
+        return None
+    return found
