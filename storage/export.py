@@ -1,7 +1,8 @@
 """The export format of DESIGN §2: one release a line, every document in exactly one.
 
 Reads in keyset-paginated batches (releases by id, then their documents in one
-query), so memory stays flat however large the store is.
+query), so memory stays flat however large the store is. :class:`Selection` narrows it the way
+the report's filters do: by the release's day, its source, or release ids.
 """
 
 from __future__ import annotations
@@ -9,12 +10,15 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from storage.models import TRANSLATION, Document, DocumentAttribution, Release, Source
+from storage.report import UnknownSource, in_days
 
 BATCH_SIZE = 500
 ROLE_ORDER = {"origin": 0, "copy": 1, "own": 2}
@@ -25,6 +29,31 @@ DOCUMENT_FIELDS = (
 )  # fmt: skip
 CHANGE_COUNTS = ("cut", "added", "reworded", "figures")
 CSV_FIELDS = ("release_id", *DOCUMENT_FIELDS[:-2], "origin_url", "kept", *CHANGE_COUNTS)
+
+
+class UnknownRelease(LookupError):
+    """A release id asked for is not in the store."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which releases to export. ``since``/``until``: whole Tehran days, inclusive, compared with the
+    release's date as the report has it (its origin's publication time, else its first document's,
+    else when that document was first seen); ``source``: a registry key; ``releases``: release ids."""
+
+    since: date | None = None
+    until: date | None = None
+    source: str | None = None
+    releases: frozenset[int] = frozenset()
+
+    def dated(self, docs: list[Document]) -> bool:
+        if self.since is None and self.until is None:
+            return True
+        zero = docs[0]
+        return in_days(zero.published_at or zero.first_seen_at, self.since, self.until)
+
+
+EVERYTHING = Selection()
 
 
 def _iso(doc: Document) -> str | None:
@@ -82,13 +111,31 @@ def _sort_key(doc: Document) -> tuple[int, str, int]:
 _Batch = tuple[list[Release], dict[int, list[Document]], dict[int, list[DocumentAttribution]]]
 
 
-def _release_batches(session: Session) -> Iterator[_Batch]:
+def _releases_query(session: Session, selection: Selection) -> Select[Any]:
+    """Releases in the selection's source and ids (dates need their documents: checked later).
+
+    Raises :class:`UnknownSource` or :class:`UnknownRelease` for a key or an id the store lacks."""
+    query = select(Release)
+    if selection.source is not None:
+        source_id = session.scalar(select(Source.id).where(Source.key == selection.source))
+        if source_id is None:
+            raise UnknownSource(selection.source)
+        query = query.where(Release.source_id == source_id)
+    if selection.releases:
+        known = set(session.scalars(select(Release.id).where(Release.id.in_(selection.releases))))
+        missing = sorted(selection.releases - known)
+        if missing:
+            raise UnknownRelease(missing[0])
+        query = query.where(Release.id.in_(selection.releases))
+    return query
+
+
+def _release_batches(session: Session, selection: Selection) -> Iterator[_Batch]:
+    chosen = _releases_query(session, selection)
     last_id = 0
     while True:
         releases = list(
-            session.scalars(
-                select(Release).where(Release.id > last_id).order_by(Release.id).limit(BATCH_SIZE)
-            )
+            session.scalars(chosen.where(Release.id > last_id).order_by(Release.id).limit(BATCH_SIZE))
         )
         if not releases:
             return
@@ -110,16 +157,17 @@ def _release_batches(session: Session) -> Iterator[_Batch]:
         session.expunge_all()
 
 
-def iter_releases(session: Session) -> Iterator[dict[str, Any]]:
-    """One DESIGN §2 export object per release that has documents, ordered by release id.
+def iter_releases(session: Session, selection: Selection = EVERYTHING) -> Iterator[dict[str, Any]]:
+    """One DESIGN §2 export object per release that has documents, in the selection, ordered by
+    release id.
 
     Documents are listed origin first, then by publication time.
     """
     sources = _source_keys(session)
-    for releases, documents, chains in _release_batches(session):
+    for releases, documents, chains in _release_batches(session, selection):
         for release in releases:
             docs = sorted(documents.get(release.id, []), key=_sort_key)
-            if not docs:
+            if not docs or not selection.dated(docs):
                 continue
             origin = next((d for d in docs if d.id == release.origin_document_id), None)
             if origin is None and release.origin_document_id is not None:
@@ -142,7 +190,7 @@ def iter_releases(session: Session) -> Iterator[dict[str, Any]]:
             }
 
 
-def iter_document_rows(session: Session) -> Iterator[dict[str, Any]]:
+def iter_document_rows(session: Session, selection: Selection = EVERYTHING) -> Iterator[dict[str, Any]]:
     """One flat row per document (``CSV_FIELDS``), in the order of :func:`iter_releases`.
 
     ``attributions`` is a JSON string, since CSV has no lists; ``origin_url`` is the URL of
@@ -150,7 +198,7 @@ def iter_document_rows(session: Session) -> Iterator[dict[str, Any]]:
     ``kept`` and the number of cut, added and reworded sentences and changed figures (empty for
     other roles).
     """
-    for release in iter_releases(session):
+    for release in iter_releases(session, selection):
         origin = release["origin"]
         for doc in release["documents"]:
             row = {"release_id": release["release_id"], **doc}

@@ -217,10 +217,10 @@ def build_report(
     for release, docs in _releases(session, source_id):
         report = release_report(release, docs, sources, outlets_by_key)
         if report is None:
-            if _in_range(_single_date(docs), since, until):
+            if in_days(_single_date(docs), since, until):
                 own_stories += 1
             continue
-        if _in_range(report.date, since, until):
+        if in_days(report.date, since, until):
             attach_changes(session, report)
             releases.append(report)
     releases.sort(key=lambda r: (r.date, r.release_id), reverse=True)
@@ -420,6 +420,7 @@ def _single_date(docs: Sequence[Entry]) -> datetime:
     return _date(docs[0])[0]
 
 
-def _in_range(when: datetime, since: date | None, until: date | None) -> bool:
+def in_days(when: datetime, since: date | None, until: date | None) -> bool:
+    """Whether ``when`` falls on a Tehran day from ``since`` to ``until`` (inclusive; ``None``: open)."""
     day = when.astimezone(TEHRAN).date()
     return (since is None or day >= since) and (until is None or day <= until)
