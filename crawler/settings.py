@@ -48,9 +48,11 @@ LOG_LEVEL = os.environ.get("MANBA_LOG_LEVEL", "INFO")
 # Browser rendering, for sources marked ``render = true`` only: requests without
 # meta["playwright"] go through Scrapy's own downloader, and Chromium starts lazily.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# scrapy-playwright's handler, aborting what Chromium loads from non-public addresses
+# (crawler.middlewares.netguard).
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.middlewares.netguard.GuardedPlaywrightHandler",
+    "https": "crawler.middlewares.netguard.GuardedPlaywrightHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
@@ -93,6 +95,9 @@ DOWNLOADER_MIDDLEWARES = {
     # A 503/429 with Retry-After is retried that long later (at most MANBA_RETRY_AFTER_MAX
     # seconds, else not retried); 560: its process_response runs just before RetryMiddleware's (550).
     "crawler.middlewares.retryafter.RetryAfterMiddleware": 560,
+    # The address each download connected to (DNS rebinding); 950: before retries, redirects and
+    # the page cache see the response.
+    "crawler.middlewares.netguard.ConnectedAddressMiddleware": 950,
 }
 
 SPIDER_MIDDLEWARES = {

@@ -352,6 +352,7 @@ async def test_a_rendered_page_is_fetched_once_and_replayed_rendered(served_web:
         "PLAYWRIGHT_LAUNCH_OPTIONS": PLAYWRIGHT_LAUNCH_OPTIONS,
         "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.pagecache.PageCacheMiddleware": 540},
         "ROBOTSTXT_OBEY": False,
+        "MANBA_ALLOW_LOOPBACK": True,  # the browser's address guard: the fixture web is on 127.0.0.x
     })
     await crawler.crawl_async(url=label["url"], source=load_registry(web.registry_path).get("fanavaran"))
     spider = crawler.spider
