@@ -1,7 +1,8 @@
 """``scrapy attribute PATH [--site KEY]``: the attribution chain of each line of a text file.
 
 Reads one text a line (UTF-8, a BOM tolerated; PATH ``-`` is stdin) and writes one JSON object a line,
-``{"line": n, "attributions": [...]}``, in input order.  ``--evaluate FILE`` instead scores the grammar
+``{"line": n, "attributions": [...], "own_reporting": bool}``, in input order; ``--text`` writes each
+line's chain for people instead.  ``--evaluate FILE`` instead scores the grammar
 on a labelled file (``core.attribution.evaluate``) and prints precision and recall per split and
 language.  The logic is ``core.attribution``; this only reads, writes and picks the registry
 (setting / environment variable ``MANBA_SOURCES_FILE``).
@@ -22,6 +23,7 @@ from scrapy.exceptions import UsageError
 from core.attribution import NameIndex, find_attributions
 from core.attribution.evaluate import LabelledFileError, describe, evaluate_labelled, read_labelled, report
 from core.registry import RegistryError, load_registry
+from crawler.shell import chain_line
 
 
 def _lines(stream: IO[bytes]) -> Iterator[str]:
@@ -37,7 +39,7 @@ class Command(ScrapyCommand):
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "PATH [--site KEY] | --evaluate FILE [--split NAME] [--errors]"
+        return "PATH [--site KEY] [--text] | --evaluate FILE [--split NAME] [--errors]"
 
     def short_desc(self) -> str:
         return "Print the attribution chain of each line of PATH (- for stdin) as JSON Lines"
@@ -45,9 +47,13 @@ class Command(ScrapyCommand):
     def long_desc(self) -> str:
         return (
             "Read one text a line from PATH (UTF-8; - reads stdin) and write one JSON object a line: "
-            '{"line": n, "attributions": [{"source", "name", "kind", "phrase"}, ...]}, nearest source '
-            "first. --site KEY names the registry source that published the texts, so credits to "
-            "itself are left out. The registry is MANBA_SOURCES_FILE (setting or environment). "
+            '{"line": n, "attributions": [{"source", "name", "kind", "phrase"}, ...], "own_reporting": '
+            "bool}, nearest source first; own_reporting says the text credits the site's own reporter "
+            "(«به گزارش خبرنگار ایسنا» on ISNA), which makes it no copy. --text writes the same for "
+            "people: the line number, the chain (name, registry key, kind; ← towards the origin), the "
+            "credit phrases and the own-reporting flag. --site KEY names the registry source that "
+            "published the texts, so credits to itself are left out. The registry is MANBA_SOURCES_FILE "
+            "(setting or environment). "
             "--evaluate FILE scores the grammar on a labelled file (tab-separated; see "
             "tests/fixtures/realtext/README.md) and prints precision and recall per split and language; "
             "--errors also lists each text's misses and wrong credits, leaving out the blind split "
@@ -59,6 +65,8 @@ class Command(ScrapyCommand):
         parser.add_argument(
             "--site", metavar="KEY", default=None, help="registry key of the site that published the texts"
         )
+        parser.add_argument("--text", action="store_true",
+                            help="write each chain for people instead of JSON Lines")
         parser.add_argument("--evaluate", metavar="FILE", default=None,
                             help="score the grammar on a labelled file instead of printing chains")
         parser.add_argument("--split", metavar="NAME", default=None,
@@ -88,12 +96,12 @@ class Command(ScrapyCommand):
             return
         path = args[0]
         if path == "-":
-            self._write(sys.stdin.buffer, names, opts.site)
+            self._write(sys.stdin.buffer, names, opts.site, opts.text)
             return
         if not Path(path).is_file():
             raise UsageError(f"cannot read {path}: no such file", print_help=False)
         with Path(path).open("rb") as stream:
-            self._write(stream, names, opts.site)
+            self._write(stream, names, opts.site, opts.text)
 
     @staticmethod
     def _evaluate(path: Path, names: NameIndex, split: str | None, errors: bool) -> None:
@@ -114,10 +122,22 @@ class Command(ScrapyCommand):
                     print(describe(row, outcome))
 
     @staticmethod
-    def _write(stream: IO[bytes], names: NameIndex, site: str | None) -> None:
+    def _write(stream: IO[bytes], names: NameIndex, site: str | None, text_mode: bool = False) -> None:
         out = sys.stdout.buffer
         for n, text in enumerate(_lines(stream), start=1):
             chain = find_attributions(text, names, publisher=site)
-            record = {"line": n, "attributions": [a.as_dict() for a in chain.attributions]}
+            if text_mode:
+                shown = (
+                    f"line {n}: {chain_line(chain.attributions) or 'no credit found'}\n"
+                    + "".join(f"  phrase: {a.phrase}\n" for a in chain.attributions)
+                    + f"  own reporting: {'yes' if chain.own_reporting else 'no'}\n"
+                )
+                out.write(shown.encode("utf-8"))
+                continue
+            record = {
+                "line": n,
+                "attributions": [a.as_dict() for a in chain.attributions],
+                "own_reporting": chain.own_reporting,
+            }
             out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
         out.flush()

@@ -203,12 +203,12 @@ def test_command_writes_one_json_line_per_input_line(tmp_path: Path, test_regist
         {"line": 1, "attributions": [
             {"source": "isna", "name": "ایسنا", "kind": "agency", "phrase": "به گزارش ایسنا"},
             {"source": "ict", "name": "وزارت ارتباطات و فناوری اطلاعات", "kind": "ministry",
-             "phrase": "به نقل از وزارت ارتباطات و فناوری اطلاعات"}]},
-        {"line": 2, "attributions": []},
-        {"line": 3, "attributions": []},
+             "phrase": "به نقل از وزارت ارتباطات و فناوری اطلاعات"}], "own_reporting": False},
+        {"line": 2, "attributions": [], "own_reporting": False},
+        {"line": 3, "attributions": [], "own_reporting": False},
         {"line": 4, "attributions": [
             {"source": None, "name": "شرکت مخابرات ایران", "kind": None,
-             "phrase": "به گزارش روابط عمومی شرکت مخابرات ایران"}]},
+             "phrase": "به گزارش روابط عمومی شرکت مخابرات ایران"}], "own_reporting": False},
     ]
     assert "ایسنا" in result.stdout.decode("utf-8")  # ensure_ascii=False
 
@@ -220,7 +220,7 @@ def test_command_reads_stdin_and_leaves_the_site_out(test_registry_file: Path) -
     (line,) = [json.loads(x) for x in result.stdout.decode("utf-8").splitlines()]
     assert line == {"line": 1, "attributions": [
         {"source": "ict", "name": "وزارت ارتباطات و فناوری اطلاعات", "kind": "ministry",
-         "phrase": "به نقل از وزارت ارتباطات و فناوری اطلاعات"}]}
+         "phrase": "به نقل از وزارت ارتباطات و فناوری اطلاعات"}], "own_reporting": False}
 
 
 def test_command_rejects_an_unknown_site(test_registry_file: Path) -> None:

@@ -193,8 +193,8 @@ def test_the_production_spiders_name_no_saved_page() -> None:
     [("93z", "article.html"), ("ict", "article.html"), ("fanavaran", "article.rendered.html")],
 )
 def test_scrapy_shell_on_a_saved_page(site: str, page: str, tmp_path: Path) -> None:
-    documented(".venv/bin/scrapy shell ./tests/fixtures/93z/article.html")
-    documented('>>> extract(response, "93z")')
+    documented(".venv/bin/scrapy shell ./tests/fixtures/isna/article.html")
+    documented('>>> item = extract(response, "93z")')
     expected = json.loads((FIXTURES / site / "expected.json").read_text(encoding="utf-8"))
     code = (
         "__import__('json').dumps(__import__('dataclasses').asdict("
@@ -209,6 +209,58 @@ def test_scrapy_shell_on_a_saved_page(site: str, page: str, tmp_path: Path) -> N
     assert item["body"].startswith(expected["first_sentence"])
     assert item["canonical_url"] == expected["canonical_url"]
     assert not (tmp_path / "unused.sqlite3").exists()
+
+
+def shell_walkthrough() -> tuple[str, list[str], list[str]]:
+    """README's shell session: the page it opens, the lines typed at ``>>>``, the lines shown."""
+    section = readme_section("Debugging a spider")
+    block = section.split("```sh\n.venv/bin/scrapy shell ", 1)[1].split("```", 1)[0]
+    page, *lines = block.splitlines()
+    typed = [line.removeprefix(">>> ") for line in lines if line.startswith(">>> ")]
+    shown = [line for line in lines if line and not line.startswith(">>> ")]
+    return page, typed, shown
+
+
+def store_with_a_copy_of(page: str, tmp_path: Path) -> str:
+    """A store holding another outlet's shortened copy of ``page``'s article (as a crawl stores it)."""
+    from scrapy.http import HtmlResponse
+
+    from crawler.shell import extract
+    from storage.testing import sqlite_store
+    from storage.write import store_document
+
+    response = HtmlResponse(url="file:///saved", body=(REPO / page).read_bytes(), encoding="utf-8")
+    item = extract(response, "isna")
+    item.url = item.canonical_url = "https://outlet.example/news/1/"
+    item.body = "\n".join(item.body.split("\n")[:-2])
+    url, engine, sessions = sqlite_store(tmp_path)
+    with sessions.begin() as session:
+        store_document(session, item, role="copy")
+    engine.dispose()
+    return url
+
+
+def test_the_shell_walkthrough(tmp_path: Path) -> None:
+    """Typed into ``scrapy shell`` as README shows it, against a store that holds a copy of the page:
+    every line README shows comes out (a line ending in «…» as its beginning), and nothing is written."""
+    page, typed, shown = shell_walkthrough()
+    url = store_with_a_copy_of(page, tmp_path)
+    before = (tmp_path / "manba.sqlite3").read_bytes()
+    env = {**scrapy_env(url), "SCRAPY_PYTHON_SHELL": "python"}
+    result = subprocess.run(
+        [SCRAPY, "shell", page, "--nolog"], cwd=REPO, env=env, input="\n".join(typed) + "\n",
+        capture_output=True, text=True, encoding="utf-8", timeout=180, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = [re.sub(r"^(>>> )+", "", line) for line in result.stdout.splitlines()]
+    for line in shown:
+        prefix = line.removesuffix(" …").removesuffix("…")
+        assert any(o == line or (line.endswith("…") and o.startswith(prefix)) for o in out), (line, out)
+    assert "Traceback" not in result.stdout + result.stderr
+    banner = result.stderr + result.stdout  # the console prints its banner on stderr
+    helpers = ("explain", "extract", "attribute", "normalise", "changes")
+    assert all(f"[s]   {name}(" in banner for name in helpers), banner[-2000:]
+    assert (tmp_path / "manba.sqlite3").read_bytes() == before
 
 
 # --- scrapy parse ---------------------------------------------------------------------------------
@@ -310,6 +362,15 @@ def test_scrapy_attribute_on_a_credit_line() -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     shown = next(ln for ln in section.splitlines() if ln.startswith('{"line": 1'))
     assert json.loads(result.stdout) == json.loads(shown)
+
+
+def test_scrapy_attribute_for_people() -> None:
+    section = readme_section("Debugging a spider")
+    line = next(ln for ln in section.splitlines() if ln.startswith(".venv/bin/scrapy attribute --text"))
+    result = run(parse_command(documented(line), plain_env()))
+    assert result.returncode == 0, result.stderr[-3000:]
+    shown = section.split(line, 1)[1].split("```\n", 2)[2].split("```", 1)[0]
+    assert result.stdout == shown
 
 
 # --- progress in the log ---------------------------------------------------------------------------
