@@ -14,6 +14,8 @@ import argparse
 
 from scrapy.commands.shell import Command as ScrapyShellCommand
 
+from commands import exit_on_invalid_settings
+
 
 class Command(ScrapyShellCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -22,3 +24,4 @@ class Command(ScrapyShellCommand):
         self.settings.set("MANBA_STORE_ENABLED", False, priority="cmdline")
         self.settings.set("ITEM_PIPELINES", {}, priority="cmdline")
         self.settings.set("DOWNLOAD_HANDLERS", {}, priority="cmdline")
+        exit_on_invalid_settings(self)
