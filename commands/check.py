@@ -16,6 +16,8 @@ import argparse
 from scrapy.commands.check import Command as ScrapyCheckCommand
 from scrapy.settings import SETTINGS_PRIORITIES
 
+from commands import exit_on_invalid_settings
+
 # Above a spider's custom_settings, below the command line (as Scrapy's check does for pipelines).
 PRIORITY = (SETTINGS_PRIORITIES["spider"] + SETTINGS_PRIORITIES["cmdline"]) // 2
 CHECKED_SPIDERS = ["crawler.checked"]
@@ -31,3 +33,4 @@ class Command(ScrapyCheckCommand):
         self.settings.set("DOWNLOAD_HANDLERS", {}, priority=PRIORITY)
         self.settings.set("DOWNLOAD_DELAY", 0, priority=PRIORITY)
         self.settings.set("AUTOTHROTTLE_ENABLED", False, priority=PRIORITY)
+        exit_on_invalid_settings(self)

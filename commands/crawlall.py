@@ -10,7 +10,7 @@ with its stats; its close-time checks (``core.checks``) decide the exit status:
     0  the crawl ran and every check passed (or nothing was due)
     1  a check failed (each failure is printed on stderr and kept with the run), or the crawl
        could not start
-    2  usage or configuration error (unknown store, bad registry)
+    2  usage or configuration error (unknown store, bad registry, an invalid MANBA setting)
 
 so cron, a systemd timer or a Kubernetes CronJob sees a failed crawl as a failed job.
 """
@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
+from commands import exit_on_invalid_settings
 from core.registry import RegistryError, load_registry
 from crawler.config import database_url, sources_file
 from storage.crawlstate import due_sources
@@ -54,6 +55,10 @@ class Command(BaseRunSpiderCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("--all", action="store_true", help="crawl every enabled source, due or not")
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        exit_on_invalid_settings(self)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None and self.crawler_process is not None

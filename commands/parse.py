@@ -13,6 +13,7 @@ import argparse
 from scrapy.commands.parse import Command as ScrapyParseCommand
 from scrapy.utils.url import guess_scheme
 
+from commands import exit_on_invalid_settings
 from commands.check import PRIORITY
 
 
@@ -22,6 +23,7 @@ class Command(ScrapyParseCommand):
         assert self.settings is not None
         self.settings.set("MANBA_STORE_ENABLED", False, priority=PRIORITY)
         self.settings.set("MANBA_PROGRESS_ENABLED", False, priority=PRIORITY)
+        exit_on_invalid_settings(self)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         super().run([guess_scheme(a) for a in args], opts)

@@ -22,6 +22,7 @@ from typing import Any
 from scrapy.commands.shell import Command as ScrapyShellCommand
 from scrapy.shell import Shell
 
+from commands import exit_on_invalid_settings
 from crawler import shell as helpers
 
 HELP = (
@@ -43,6 +44,7 @@ class Command(ScrapyShellCommand):
         self.settings.set("MANBA_STORE_ENABLED", False, priority="cmdline")
         self.settings.set("ITEM_PIPELINES", {}, priority="cmdline")
         self.settings.set("DOWNLOAD_HANDLERS", {}, priority="cmdline")
+        exit_on_invalid_settings(self)
 
     def update_vars(self, vars: dict[str, Any]) -> None:
         """Manba's helpers, bound to the shell's settings; and their lines in the banner."""

@@ -66,6 +66,8 @@ from scrapy.utils.request import RequestFingerprinterProtocol
 from scrapy_redis.scheduler import Scheduler as _RedisScheduler
 from twisted.internet import task
 
+from crawler.settings_check import read_float
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_QUEUE_CLASS = "scrapy_redis.queue.FifoQueue"
@@ -248,8 +250,8 @@ def job_for(crawler: Crawler) -> RedisJob:
             redis_client(url),
             settings.get("MANBA_REDIS_PREFIX") or "manba",
             crawler.spidercls.name,
-            lease=settings.getfloat("MANBA_REDIS_LEASE", 30.0),
-            fingerprint_ttl=settings.getfloat("MANBA_REDIS_FINGERPRINT_TTL", 86400.0),
+            lease=read_float(settings, "MANBA_REDIS_LEASE", 30.0),
+            fingerprint_ttl=read_float(settings, "MANBA_REDIS_FINGERPRINT_TTL", 86400.0),
         )
         job.join()
         _JOBS[crawler] = job
@@ -392,8 +394,8 @@ class WorkerMonitor:
         settings = crawler.settings
         if not settings.get("MANBA_REDIS_URL"):
             raise NotConfigured("MANBA_REDIS_URL is not set")
-        lease = settings.getfloat("MANBA_REDIS_LEASE", 30.0)
-        monitor = cls(crawler, idle_close=settings.getfloat("MANBA_REDIS_IDLE_CLOSE", 30.0),
+        lease = read_float(settings, "MANBA_REDIS_LEASE", 30.0)
+        monitor = cls(crawler, idle_close=read_float(settings, "MANBA_REDIS_IDLE_CLOSE", 30.0),
                       interval=min(1.0, lease / 5))
         crawler.signals.connect(monitor.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(monitor.spider_idle, signal=signals.spider_idle)

@@ -128,17 +128,18 @@ SPIDER_CONTRACTS = {
     "crawler.contracts.RequestsContract": 10,
 }
 
-# Manba's own settings (environment variables of the same name override the defaults).
+# Manba's own settings (environment variables of the same name override the defaults); the rule each
+# numeric or on/off one follows, and the error for a value that breaks it: crawler/settings_check.py.
 MANBA_DATABASE_URL = os.environ.get("MANBA_DATABASE_URL", "sqlite:///data/manba.sqlite3")
 MANBA_SOURCES_FILE = os.environ.get("MANBA_SOURCES_FILE") or None
-MANBA_FOLLOW_ORIGINS = os.environ.get("MANBA_FOLLOW_ORIGINS", "1").lower() not in {"0", "false", "no", "off"}
+MANBA_FOLLOW_ORIGINS = os.environ.get("MANBA_FOLLOW_ORIGINS", "1")
 MANBA_STORE_ENABLED = True
 MANBA_RETRY_AFTER_MAX = 60
 MANBA_DATE_FUTURE_TOLERANCE_HOURS = 12
 MANBA_ALLOW_LOOPBACK = False
 MANBA_REDIS_URL = os.environ.get("MANBA_REDIS_URL") or None
-MANBA_INCREMENTAL = os.environ.get("MANBA_INCREMENTAL", "1").lower() not in {"0", "false", "no", "off"}
+MANBA_INCREMENTAL = os.environ.get("MANBA_INCREMENTAL", "1")
 # English and Arabic retellings linked to the Persian release they retell (storage/translations.py).
-MANBA_CROSSLINGUAL = os.environ.get("MANBA_CROSSLINGUAL", "1").lower() not in {"0", "false", "no", "off"}
+MANBA_CROSSLINGUAL = os.environ.get("MANBA_CROSSLINGUAL", "1")
 MANBA_PROGRESS_ENABLED = True
 MANBA_PROGRESS_INTERVAL = 60

@@ -12,6 +12,7 @@ from core.attribution import NameIndex, find_attributions
 from core.items import ArticleItem
 from core.registry import Registry, role_for
 from crawler import shared
+from crawler.settings_check import read_bool
 
 
 def decide_role(item: ArticleItem, registry: Registry) -> str:
@@ -51,7 +52,7 @@ class AttributionPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("MANBA_ATTRIBUTION_ENABLED", True):
+        if not read_bool(crawler.settings, "MANBA_ATTRIBUTION_ENABLED", True):
             raise NotConfigured("MANBA_ATTRIBUTION_ENABLED is off")
         return cls(shared.registry(crawler), crawler.stats, shared.names(crawler))
 

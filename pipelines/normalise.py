@@ -9,6 +9,7 @@ from scrapy.exceptions import NotConfigured
 
 from core.items import ArticleItem
 from core.text.persian import normalise, warm_up
+from crawler.settings_check import read_bool
 
 
 def normalise_item(item: ArticleItem) -> ArticleItem:
@@ -22,7 +23,7 @@ class NormalisePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("MANBA_NORMALISE_ENABLED", True):
+        if not read_bool(crawler.settings, "MANBA_NORMALISE_ENABLED", True):
             raise NotConfigured("MANBA_NORMALISE_ENABLED is off")
         return cls()
 

@@ -36,6 +36,7 @@ from crawler import shared
 from crawler.config import database_url
 from crawler.fetch import NotAPage, page_response, render_meta
 from crawler.pages import listing_class, page_class
+from crawler.settings_check import read_bool, read_int
 from pipelines.attribution import attribute_item
 from pipelines.normalise import normalise_item
 from storage.crawlstate import linked_to_origin
@@ -235,7 +236,7 @@ class OriginPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("MANBA_FOLLOW_ORIGINS", True):
+        if not read_bool(settings, "MANBA_FOLLOW_ORIGINS", True):
             raise NotConfigured("MANBA_FOLLOW_ORIGINS is off")
         retried = settings.getlist("RETRY_EXCEPTIONS")
         errors = tuple(load_object(e) if isinstance(e, str) else e for e in retried)
@@ -248,15 +249,16 @@ class OriginPipeline:
             shared.registry(crawler),
             fetch,
             fetch_errors=(IgnoreRequest, *errors),
-            max_candidates=settings.getint("MANBA_ORIGIN_MAX_CANDIDATES", 8),
-            max_queries=settings.getint("MANBA_ORIGIN_MAX_QUERIES", 2),
-            listing_pages=settings.getint("MANBA_ORIGIN_LISTING_PAGES", 3),
-            window_days=settings.getint("MANBA_ORIGIN_WINDOW_DAYS", 14),
+            max_candidates=read_int(settings, "MANBA_ORIGIN_MAX_CANDIDATES", 8),
+            max_queries=read_int(settings, "MANBA_ORIGIN_MAX_QUERIES", 2),
+            listing_pages=read_int(settings, "MANBA_ORIGIN_LISTING_PAGES", 3),
+            window_days=read_int(settings, "MANBA_ORIGIN_WINDOW_DAYS", 14),
             stats=crawler.stats,
             names=shared.names(crawler),
         )
         linked = None
-        if settings.getbool("MANBA_STORE_ENABLED", True) and settings.getbool("MANBA_INCREMENTAL", True):
+        store = read_bool(settings, "MANBA_STORE_ENABLED", True)
+        if store and read_bool(settings, "MANBA_INCREMENTAL", True):
             linked = StoredLinks(database_url(settings))
             crawler.signals.connect(linked.close, signal=signals.spider_closed)
         return cls(follower, crawler.stats, linked)

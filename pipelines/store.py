@@ -33,6 +33,7 @@ from core.items import ArticleItem
 from core.registry import Registry, role_for
 from crawler import shared
 from crawler.config import database_url
+from crawler.settings_check import read_bool, read_int
 from pipelines.validate import strip_nul_fields
 from storage.credited import relink
 from storage.db import make_engine, make_sessionmaker
@@ -101,7 +102,7 @@ class StorePipeline:
         crosslingual: bool = True,
     ) -> None:
         if writers < 1:
-            raise NotConfigured(f"MANBA_STORE_WRITERS must be at least 1, not {writers}")
+            raise ValueError(f"a store needs at least one writer, not {writers}")
         self.database_url = database_url
         self.registry = registry
         self.names = names or NameIndex.from_registry(registry)
@@ -119,16 +120,16 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("MANBA_STORE_ENABLED", True):
+        if not read_bool(settings, "MANBA_STORE_ENABLED", True):
             raise NotConfigured("MANBA_STORE_ENABLED is off")
         pipeline = cls(
             database_url(settings),
             shared.registry(crawler),
             names=shared.names(crawler),
             stats=crawler.stats,
-            writers=settings.getint("MANBA_STORE_WRITERS", DEFAULT_WRITERS),
-            processes=settings.getbool("MANBA_STORE_PROCESSES", True),
-            crosslingual=settings.getbool("MANBA_CROSSLINGUAL", True),
+            writers=read_int(settings, "MANBA_STORE_WRITERS", DEFAULT_WRITERS),
+            processes=read_bool(settings, "MANBA_STORE_PROCESSES", True),
+            crosslingual=read_bool(settings, "MANBA_CROSSLINGUAL", True),
         )
         pipeline.crawler = crawler
         # After the crawl-run extension has closed the run (it connected first).

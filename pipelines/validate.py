@@ -11,6 +11,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.statscollectors import StatsCollector
 
 from core.text.controls import strip_controls
+from crawler.settings_check import read_bool, read_int
 
 DEFAULT_MIN_BODY_CHARS = 40
 TEXT_FIELDS = ("title", "body", "author")
@@ -80,11 +81,9 @@ class ValidatePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("MANBA_VALIDATE_ENABLED", True):
+        if not read_bool(settings, "MANBA_VALIDATE_ENABLED", True):
             raise NotConfigured("MANBA_VALIDATE_ENABLED is off")
-        min_body = settings.getint("MANBA_MIN_BODY_CHARS", DEFAULT_MIN_BODY_CHARS)
-        if min_body < 0:
-            raise NotConfigured(f"MANBA_MIN_BODY_CHARS must not be negative, not {min_body}")
+        min_body = read_int(settings, "MANBA_MIN_BODY_CHARS", DEFAULT_MIN_BODY_CHARS)
         return cls(min_body_chars=min_body, stats=crawler.stats)
 
     def process_item(self, item: Any) -> Any:

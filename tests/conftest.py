@@ -9,7 +9,7 @@ import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from sqlalchemy import Engine
@@ -22,6 +22,7 @@ from fixtureweb import FixtureServer, FixtureWeb, build, free_port
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade_to_head
 from storage.testing import (
+    postgres_admin_url,
     postgres_available,
     postgres_schema_url,
     temporary_postgres_database,
@@ -33,6 +34,16 @@ from storage.write import sync_sources
 REPO = Path(__file__).resolve().parents[1]
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 ATTRIBUTION_FIXTURES = REPO / "tests" / "fixtures" / "attribution"
+REQUIRE_SERVICES_ENV = "MANBA_TEST_REQUIRE_SERVICES"
+
+
+def skip_without(service: str, why: str) -> NoReturn:
+    """Skip a test whose service (PostgreSQL, Redis, Chromium …) cannot be reached: on a laptop the
+    rest of the suite still runs. With ``MANBA_TEST_REQUIRE_SERVICES=1`` (``.ci/run``) the test fails
+    instead, so a CI run that lost a service does not pass with part of the matrix unrun."""
+    if os.environ.get(REQUIRE_SERVICES_ENV, "") not in {"", "0"}:
+        pytest.fail(f"{service} is required ({REQUIRE_SERVICES_ENV} is set): {why}", pytrace=False)
+    pytest.skip(f"{service}: {why}")
 
 
 @pytest.fixture(autouse=True)
@@ -93,7 +104,7 @@ def names() -> NameIndex:
 def postgres_database() -> Iterator[URL]:
     """A PostgreSQL database for the session, dropped at the end (each test gets its own schema)."""
     if not postgres_available():
-        pytest.skip("PostgreSQL is not reachable (set MANBA_TEST_POSTGRES_URL)")
+        skip_without("PostgreSQL", f"not reachable at {postgres_admin_url()!r} (set MANBA_TEST_POSTGRES_URL)")
     with temporary_postgres_database() as url:
         yield url
 

@@ -41,7 +41,7 @@ from fixtureweb.sites import SITE_IPS
 from storage.db import make_engine
 from storage.label_scores import score_clusters
 from storage.testing import postgres_schema_url, url_string
-from tests.conftest import REPO, SCRAPY, ServeWeb, scrapy_env
+from tests.conftest import REPO, SCRAPY, ServeWeb, scrapy_env, skip_without
 
 REDIS_ENV = "MANBA_TEST_REDIS_URL"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"
@@ -57,7 +57,7 @@ def redis_url() -> str:
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.RedisError:
-        pytest.skip(f"Redis is not reachable at {url} (set {REDIS_ENV})")
+        skip_without("Redis", f"not reachable at {url} (set {REDIS_ENV})")
     return url
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import URL
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Document
 from storage.testing import postgres_schema_url, url_string
-from tests.conftest import REPO, SCRAPY, ServeWeb, scrapy_env
+from tests.conftest import REPO, SCRAPY, ServeWeb, scrapy_env, skip_without
 
 pytestmark = pytest.mark.crawl
 
@@ -26,10 +26,10 @@ OUTAGE_SECONDS = 10
 def cluster() -> list[str]:
     """``pg_ctlcluster`` arguments of the local cluster (skip when it is not ours to stop)."""
     if shutil.which("pg_ctlcluster") is None or not Path("/etc/postgresql").is_dir():
-        pytest.skip("no local PostgreSQL cluster to stop (pg_ctlcluster)")
+        skip_without("A local PostgreSQL cluster", "no pg_ctlcluster or /etc/postgresql to stop it with")
     versions = sorted(p.name for p in Path("/etc/postgresql").iterdir())
     if not versions:
-        pytest.skip("no PostgreSQL cluster configured")
+        skip_without("A local PostgreSQL cluster", "none is configured in /etc/postgresql")
     return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main"]
 
 

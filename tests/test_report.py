@@ -29,7 +29,7 @@ from storage.report import TEHRAN as TEHRAN_ZONE
 from storage.report import Outlet, Report, UnknownSource, build_report
 from storage.testing import TEHRAN, article, sqlite_store, store_items, story
 from storage.write import store_document
-from tests.conftest import REPO, run_scrapy, scrapy_env
+from tests.conftest import REPO, run_scrapy, scrapy_env, skip_without
 
 ICT = Attribution(name="وزارت ارتباطات", source="ict", kind="ministry", phrase="به نقل از وزارت ارتباطات")
 ISNA = Attribution(name="ایسنا", source="isna", kind="agency", phrase="به گزارش ایسنا")
@@ -414,7 +414,7 @@ def test_report_of_a_crawl_renders_in_chromium(
     crawled: dict[str, str], fixture_web: FixtureWeb, tmp_path: Path
 ) -> None:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+        skip_without("Chromium", f"no browser at {CHROMIUM}")
     articles = fixture_web.labels["articles"]
     origins = sorted((a for a in articles if a["role"] == "origin"), key=lambda a: a["published_at"])
     exported = run_scrapy("export", env=crawled)

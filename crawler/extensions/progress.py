@@ -34,6 +34,8 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
 from twisted.internet.task import LoopingCall
 
+from crawler.settings_check import read_bool, read_float
+
 logger = logging.getLogger(__name__)
 
 DROP_PREFIX = "manba/drop/"
@@ -185,11 +187,9 @@ class ProgressLog:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("MANBA_PROGRESS_ENABLED", True):
+        if not read_bool(settings, "MANBA_PROGRESS_ENABLED", True):
             raise NotConfigured("MANBA_PROGRESS_ENABLED is off")
-        interval = settings.getfloat("MANBA_PROGRESS_INTERVAL", 60.0)
-        if interval < 0:
-            raise NotConfigured(f"MANBA_PROGRESS_INTERVAL must not be negative, not {interval}")
+        interval = read_float(settings, "MANBA_PROGRESS_INTERVAL", 60.0)
         assert crawler.stats is not None
         extension = cls(crawler.stats, interval)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)

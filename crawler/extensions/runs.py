@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.checks import CheckLimits, evaluate, source_stat
 from core.recrawl import RecrawlPolicy
-from crawler.config import check_limits, database_url, recrawl_policy
+from crawler.config import database_url
+from crawler.settings_check import check_limits, read_bool, recrawl_policy
 from storage.crawlstate import record_poll
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade_engine
@@ -48,7 +49,7 @@ class CrawlRuns:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("MANBA_STORE_ENABLED", True):
+        if not read_bool(settings, "MANBA_STORE_ENABLED", True):
             raise NotConfigured("MANBA_STORE_ENABLED is off")
         runs = cls(crawler, database_url(settings), check_limits(settings), recrawl_policy(settings))
         crawler.signals.connect(runs.spider_opened, signal=signals.spider_opened)

@@ -47,7 +47,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.recrawl import RecrawlPolicy, recheck_due
-from crawler.config import database_url, recrawl_policy
+from crawler.config import database_url
+from crawler.settings_check import read_bool, read_int, recrawl_policy
 from storage.crawlstate import (
     due_articles,
     known_article,
@@ -130,9 +131,9 @@ class _StoreAccess:
 
 def _configured(crawler: Crawler) -> None:
     settings = crawler.settings
-    if not settings.getbool("MANBA_INCREMENTAL", True):
+    if not read_bool(settings, "MANBA_INCREMENTAL", True):
         raise NotConfigured("MANBA_INCREMENTAL is off")
-    if not settings.getbool("MANBA_STORE_ENABLED", True):
+    if not read_bool(settings, "MANBA_STORE_ENABLED", True):
         raise NotConfigured("no store to remember earlier crawls (MANBA_STORE_ENABLED is off)")
 
 
@@ -153,7 +154,7 @@ class RecheckMiddleware:
         middleware = cls(
             _StoreAccess(database_url(settings)),
             recrawl_policy(settings),
-            settings.getint("MANBA_RECHECK_MAX_PER_RUN", 200),
+            read_int(settings, "MANBA_RECHECK_MAX_PER_RUN", 200),
             crawler,
         )
         crawler.signals.connect(middleware.store.close, signal=signals.spider_closed)

@@ -67,6 +67,7 @@ from scrapy.statscollectors import StatsCollector
 from w3lib.url import canonicalize_url
 
 from crawler.distributed import job_for
+from crawler.settings_check import read_bool, read_float
 
 logger = logging.getLogger(__name__)
 
@@ -230,16 +231,16 @@ class PageCacheMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("MANBA_PAGECACHE_ENABLED", True):
+        if not read_bool(settings, "MANBA_PAGECACHE_ENABLED", True):
             raise NotConfigured("MANBA_PAGECACHE_ENABLED is off")
         default_wait = settings.getfloat("DOWNLOAD_TIMEOUT") * (settings.getint("RETRY_TIMES") + 1) + 10
         middleware = cls(
-            MemoryPages(int(settings.getfloat("MANBA_PAGECACHE_MEMORY_MB", 64) * 2**20)),
-            wait=settings.getfloat("MANBA_PAGECACHE_WAIT", default_wait),
+            MemoryPages(int(read_float(settings, "MANBA_PAGECACHE_MEMORY_MB", 64) * 2**20)),
+            wait=read_float(settings, "MANBA_PAGECACHE_WAIT", default_wait),
             stats=crawler.stats,
         )
         if settings.get("MANBA_REDIS_URL"):
-            ttl = settings.getfloat("MANBA_PAGECACHE_TTL", 3600.0)
+            ttl = read_float(settings, "MANBA_PAGECACHE_TTL", 3600.0)
 
             def attach_redis() -> None:
                 job = job_for(crawler)

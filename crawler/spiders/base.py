@@ -34,6 +34,7 @@ from core.text.urls import canonical_url
 from crawler import shared
 from crawler.fetch import NotAPage, fetch_failure_reason, language_code, page_response, render_meta, same_site
 from crawler.pages import page_class
+from crawler.settings_check import read_float
 
 DEFAULT_FUTURE_TOLERANCE_HOURS = 12.0
 """A publication date later than now plus this is not trusted (``MANBA_DATE_FUTURE_TOLERANCE_HOURS``):
@@ -49,8 +50,10 @@ class ManbaSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ManbaSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.registry = shared.registry(crawler)
-        hours = crawler.settings.getfloat("MANBA_DATE_FUTURE_TOLERANCE_HOURS", DEFAULT_FUTURE_TOLERANCE_HOURS)
-        spider.future_tolerance = timedelta(hours=max(0.0, hours))
+        hours = read_float(
+            crawler.settings, "MANBA_DATE_FUTURE_TOLERANCE_HOURS", DEFAULT_FUTURE_TOLERANCE_HOURS
+        )
+        spider.future_tolerance = timedelta(hours=hours)
         spider.url_length_limit = crawler.settings.getint("URLLENGTH_LIMIT", 2083)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         spider.check_arguments()
