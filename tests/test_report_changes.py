@@ -160,7 +160,7 @@ def test_report_counts_and_marks_copies_that_changed_figures(store: sessionmaker
     page = render(report)
     assert '<span class="figures alert">۱ نسخه رقمی را تغییر داده</span>' in page
     assert page.count('<span class="figure-mark"') == 1
-    assert 'title="۴۰ درصد ← ۴۵ درصد"' in page
+    assert 'title="\u2068۴۰ درصد\u2069 ← \u2068۴۵ درصد\u2069"' in page  # each figure isolated (FSI…PDI)
     assert "۸۳٫۳٪ حفظ‌شده" in page and "۱۰۰٪ حفظ‌شده" in page
     card = '<div class="card alert"><div class="card-title">تغییر رقم</div><div class="card-value">۱</div>'
     assert card in page
@@ -189,7 +189,7 @@ def test_report_shows_each_copy_beside_its_reference(store: sessionmaker[Session
     assert '<mark class="reworded now">آیین گشایش طرح اعلام کرد</mark>' in view
     assert '<mark class="figure was">۴۰</mark>' in view and '<mark class="figure now">۴۵</mark>' in view
     unchanged = (
-        "مرحلهٔ دوم طرح در سال آینده برای &lt;روستاهای&gt; «مرزی» &amp; &quot;دورافتاده&quot; آغاز می‌شود."
+        "مرحلهٔ دوم طرح در سال آینده برای &lt;روستاهای&gt; «مرزی» &amp; &#34;دورافتاده&#34; آغاز می‌شود."
     )
     assert f'<tr class="same"><td>{unchanged}</td><td>{unchanged}</td></tr>' in view
     assert "<b>" not in page and "<روستاهای>" not in page
