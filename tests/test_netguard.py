@@ -121,6 +121,23 @@ def test_a_link_to_such_an_address_is_refused(
             assert kind is None or found == kind, url
 
 
+def refusal(url: str) -> str:
+    with ThreadPoolExecutor(1) as pool:
+        try:
+            pool.submit(asyncio.run, NetGuardMiddleware().process_request(Request(url))).result()
+        except BlockedAddress as exc:
+            return str(exc)
+    raise AssertionError(f"{url} was not refused")
+
+
+def test_a_refusal_names_the_setting_that_allows_it() -> None:
+    """The drop's log line is the refusal's message: it says how to let the address through."""
+    assert "-s MANBA_ALLOW_LOOPBACK=1 allows loopback addresses" in refusal("http://127.0.0.1/fa/1")
+    private = refusal("http://10.0.0.5/admin")
+    assert "private address" in private and "no setting allows it" in private
+    assert "scrapy crawl urls" in private
+
+
 @pytest.mark.parametrize("address", PUBLIC)
 def test_a_link_to_a_public_address_is_followed(resolves_to: dict[str, str], address: str) -> None:
     resolves_to["news.example"] = address

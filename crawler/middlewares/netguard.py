@@ -75,8 +75,18 @@ class BlockedAddress(IgnoreRequest):
     """A request found in a page (or redirected) to a non-public address, or a response from one."""
 
     def __init__(self, url: str, kind: str) -> None:
-        super().__init__(f"refused to fetch {url}: {kind.replace('_', '-')} address")
+        super().__init__(f"refused to fetch {url}: {kind.replace('_', '-')} address ({allowed_by(kind)})")
         self.kind = kind
+
+
+def allowed_by(kind: str) -> str:
+    """What would let a refused address through, for the refusal's message."""
+    if kind == "loopback":
+        return "-s MANBA_ALLOW_LOOPBACK=1 allows loopback addresses"
+    return (
+        "no setting allows it; only URLs given to scrapy crawl urls and the registry's own pages are "
+        "trusted without the check"
+    )
 
 
 SHARED = ipaddress.ip_network("100.64.0.0/10")
