@@ -38,7 +38,7 @@ def format_run(run: RunSummary | None) -> list[str]:
         f"  finish reason    {reason}",
         f"  pages fetched    {run.pages_fetched}",
         f"  items scraped    {run.items_scraped}",
-        f"  items dropped    {sum(run.drops.values())} ({drops})",
+        f"  items dropped    {run.dropped} ({drops})",
         f"  documents        created {run.created}, updated {run.updated}, unchanged {run.unchanged}",
         f"  errors           {run.errors}",
     ]

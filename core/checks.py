@@ -13,6 +13,9 @@ The checks:
     more errors were logged than ``MANBA_CHECK_MAX_ERRORS`` (default 10);
 ``source_unreachable``
     none of a source's listing pages, feeds or sitemaps could be fetched;
+``articles_refused``
+    article pages were asked for and every one was dropped, none stored (robots.txt, the address
+    guard, HTTP errors, pages no page object could read …: ``core.runstats``);
 ``source_empty``
     a source's pages were fetched and read but showed no article links, when its earlier
     polls usually did (a changed layout or a block page). Incremental crawling makes "no new
@@ -30,6 +33,8 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from core.runstats import RunCounts
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,16 @@ def evaluate(
     if isinstance(errors, int) and errors > limits.max_errors:
         failures.append(
             CheckFailure("errors", None, f"{errors} errors were logged (limit {limits.max_errors})")
+        )
+    counts = RunCounts.from_stats(stats)
+    if counts.refused_everything:
+        failures.append(
+            CheckFailure(
+                "articles_refused",
+                None,
+                f"every article page was dropped, none stored: {counts.dropped} of "
+                f"{counts.requested} requested ({counts.reasons()})",
+            )
         )
     for key in sources:
         ok = source_stat(stats, key, "pages_ok")

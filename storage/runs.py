@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.checks import CheckFailure
+from core.runstats import RunCounts
 from storage.models import CrawlRun, utcnow
 
 STAGE_PREFIXES = (
@@ -110,11 +111,12 @@ def finish_run(
     run.checks = failed or None
     run.stats = json_safe(dict(stats))
     run.items_scraped = _count(stats, "item_scraped_count")
-    run.items_dropped = _count(stats, "item_dropped_count")
+    counts = RunCounts.from_stats(stats)
+    run.items_dropped = counts.dropped  # every stage's drops, as the closing table and summary count
     run.documents_created = _count(stats, "manba/store/created")
     run.documents_updated = _count(stats, "manba/store/updated")
     run.documents_unchanged = _count(stats, "manba/store/unchanged")
-    run.errors = _count(stats, "log_count/ERROR")
+    run.errors = counts.errors
     session.flush()
     return run
 

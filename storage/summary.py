@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
+from core.runstats import RunCounts
 from storage.label_scores import (
     AttributionScore,
     ChangeScore,
@@ -29,8 +30,6 @@ from storage.label_scores import (
 )
 from storage.models import TRANSLATION, CrawlRun, Document, DocumentAttribution, Release
 
-DROP_PREFIX = "manba/drop/"
-
 
 @dataclass
 class RunSummary:
@@ -43,6 +42,8 @@ class RunSummary:
     pages_fetched: int
     items_scraped: int
     drops: dict[str, int]
+    dropped: int
+    """Every stage's drops: what ``scrapy runs`` and the closing table say."""
     errors: int
     created: int
     updated: int
@@ -59,7 +60,7 @@ def last_run(session: Session) -> RunSummary | None:
     if run is None:
         return None
     stats = run.stats or {}
-    drops = {k.removeprefix(DROP_PREFIX): _int(stats, k) for k in sorted(stats) if k.startswith(DROP_PREFIX)}
+    counts = RunCounts.from_stats(stats)  # the rule of the closing table and scrapy runs
     return RunSummary(
         id=run.id,
         spider=run.spider,
@@ -69,8 +70,9 @@ def last_run(session: Session) -> RunSummary | None:
         finish_reason=run.finish_reason,
         pages_fetched=_int(stats, "downloader/response_count"),
         items_scraped=_int(stats, "item_scraped_count"),
-        drops=drops,
-        errors=_int(stats, "log_count/ERROR"),
+        drops=counts.drops,
+        dropped=counts.dropped,
+        errors=counts.errors,
         created=_int(stats, "manba/store/created"),
         updated=_int(stats, "manba/store/updated"),
         unchanged=_int(stats, "manba/store/unchanged"),

@@ -435,3 +435,24 @@ def test_progress_is_logged_during_and_after_a_crawl(fixture_web: FixtureWeb, tm
     assert stats["found"] > 0  # isna copies ministry releases, followed to the ministry's site
     assert stats["robots_txt"] >= 1  # the drop reasons: isna's robots.txt forbids a linked page
     assert "drop reasons" in table and "origin following" in table
+
+    # scrapy runs and scrapy summary count drops and errors as the closing table does (robots.txt too).
+    record = json.loads(run_scrapy("runs", "--json", "-n", "1", env=env).stdout.splitlines()[0])
+    assert (record["dropped"], record["errors"]) == (stats["items dropped"], stats["errors"])
+    summary = run_scrapy("summary", env=env).stdout
+    assert f"items dropped    {stats['items dropped']} (" in summary
+    assert f"errors           {stats['errors']}" in summary
+
+
+@pytest.mark.crawl
+def test_a_run_that_stored_nothing_it_asked_for_is_not_ok(fixture_web: FixtureWeb, tmp_path: Path) -> None:
+    """Every article page refused (robots.txt forbids /admin/): the run failed, and says why."""
+    env = scrapy_env(f"sqlite:///{tmp_path / 'manba.sqlite3'}", fixture_web.registry_path)
+    forbidden = ",".join(f"{fixture_web.base_url('isna')}/admin/{n}/" for n in (1, 2))
+    result = run_scrapy("crawl", "urls", "-a", f"urls={forbidden}", env=env, timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert "'manba/drop/robots_txt': 2" in result.stderr
+    record = json.loads(run_scrapy("runs", "--json", "-n", "1", env=env).stdout.splitlines()[0])
+    assert record["status"] == "failed" and record["dropped"] == 2
+    (check,) = record["checks"]
+    assert check["check"] == "articles_refused" and "robots_txt ×2" in check["message"]

@@ -34,11 +34,11 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
 from twisted.internet.task import LoopingCall
 
+from core.runstats import RunCounts
 from crawler.settings_check import read_bool, read_float
 
 logger = logging.getLogger(__name__)
 
-DROP_PREFIX = "manba/drop/"
 LISTING_PREFIXES = ("manba/listing/pages/", "manba/feed/fetched/", "manba/sitemap/fetched/")
 ORIGIN_OUTCOMES = ("found", "not_found", "no_candidates", "no_origin_site", "unresolved_source",
                    "already_linked", "other_language")
@@ -77,23 +77,21 @@ class StageCounts:
 
     @classmethod
     def from_stats(cls, stats: Mapping[str, Any]) -> Self:
-        drops = {k.removeprefix(DROP_PREFIX): v for k, v in sorted(stats.items())
-                 if k.startswith(DROP_PREFIX) and isinstance(v, int)}
+        counts = RunCounts.from_stats(stats)  # the rule scrapy runs and scrapy summary count by
         return cls(
             pages=_int(stats, "downloader/response_count"),
             listings=_sum(stats, *LISTING_PREFIXES),
             requested=_int(stats, "manba/article/requested"),
             known=_int(stats, "manba/incremental/skipped"),
             extracted=_sum(stats, "manba/article/extracted/"),
-            dropped=sum(drops.values()),
-            # Only the pipelines raise DropItem (each counted under a manba/drop/ reason too).
-            dropped_in_pipelines=_int(stats, "item_dropped_count"),
+            dropped=counts.dropped,
+            dropped_in_pipelines=counts.dropped_in_pipelines,
             origins={o: _int(stats, f"manba/origin/{o}") for o in ORIGIN_OUTCOMES},
             created=_int(stats, "manba/store/created"),
             updated=_int(stats, "manba/store/updated"),
             unchanged=_int(stats, "manba/store/unchanged"),
-            errors=_int(stats, "log_count/ERROR"),
-            drops=drops,
+            errors=counts.errors,
+            drops=counts.drops,
         )
 
     @property
