@@ -66,6 +66,7 @@ RULES: dict[str, Rule] = {
     "MANBA_NORMALISE_ENABLED": _flag("the normalise pipeline"),
     "MANBA_ATTRIBUTION_ENABLED": _flag("the attribution pipeline"),
     "MANBA_FOLLOW_ORIGINS": _flag("origin following"),
+    "MANBA_ORIGIN_EXPLAIN": _flag("why origin following stopped, logged at INFO for each copy"),
     "MANBA_STORE_ENABLED": _flag("the store"),
     "MANBA_STORE_PROCESSES": _flag("writer processes rather than threads"),
     "MANBA_CROSSLINGUAL": _flag("links to English and Arabic retellings"),

@@ -14,6 +14,7 @@ and each page is fetched once per crawl however many copies point at it.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Self
 
@@ -44,6 +45,23 @@ from storage.db import make_engine, make_sessionmaker
 from storage.outage import log_wait, through_outage_async
 
 Fetch = Callable[[scrapy.Request], Awaitable[Response]]
+logger = logging.getLogger(__name__)
+
+
+def why(item: ArticleItem, status: str) -> str:
+    """The outcome of following ``item``'s credit, for people (what ``origin_status`` counts)."""
+    key = item.attributed_source
+    if status == "found" and item.origin is not None:
+        return f"found {item.origin.canonical_url} (similarity {item.similarity or 0:.2f})"
+    return {
+        "unresolved_source": "not followed: its credit names no source the registry knows",
+        "other_language": f"not followed: the page is in {item.lang!r}; the store links translations",
+        "no_origin_site": f"not followed: the registry gives source {key!r} no origin search or listings",
+        "self": f"not followed: the page is on {key!r}'s own site",
+        "no_candidates": f"stopped: {key!r}'s origin search and listings gave no candidate page",
+        "not_found": f"stopped: no candidate page of {key!r} was near its date and similar enough",
+        "already_linked": "not followed again: the stored copy is already linked to its origin",
+    }.get(status, status)
 
 
 class OriginFollower:
@@ -217,7 +235,8 @@ class OriginPipeline:
 
     Settings: ``MANBA_FOLLOW_ORIGINS`` (default on; off → this stage is not installed),
     ``MANBA_ORIGIN_MAX_CANDIDATES`` (8), ``MANBA_ORIGIN_MAX_QUERIES`` (2),
-    ``MANBA_ORIGIN_LISTING_PAGES`` (3), ``MANBA_ORIGIN_WINDOW_DAYS`` (14).
+    ``MANBA_ORIGIN_LISTING_PAGES`` (3), ``MANBA_ORIGIN_WINDOW_DAYS`` (14), ``MANBA_ORIGIN_EXPLAIN``
+    (off: each copy's outcome and why is logged at DEBUG; on, as ``scrapy parse`` sets it, at INFO).
 
     A copy already stored with its origin (a re-check of a known page) is not followed again:
     its status is ``already_linked`` and the store keeps the link.
@@ -228,10 +247,12 @@ class OriginPipeline:
         follower: OriginFollower,
         stats: StatsCollector | None = None,
         linked: Callable[[str], bool] | None = None,
+        explain: bool = False,
     ) -> None:
         self.follower = follower
         self.stats = stats
         self.linked = linked
+        self.explain_level = logging.INFO if explain else logging.DEBUG
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -261,7 +282,7 @@ class OriginPipeline:
         if store and read_bool(settings, "MANBA_INCREMENTAL", True):
             linked = StoredLinks(database_url(settings))
             crawler.signals.connect(linked.close, signal=signals.spider_closed)
-        return cls(follower, crawler.stats, linked)
+        return cls(follower, crawler.stats, linked, read_bool(settings, "MANBA_ORIGIN_EXPLAIN", False))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem) or item.role != "copy":
@@ -277,4 +298,5 @@ class OriginPipeline:
             item.origin_status = await self.follower.follow(item)
         if self.stats is not None:
             self.stats.inc_value(f"manba/origin/{item.origin_status}")
+        logger.log(self.explain_level, "origin of %s: %s", item.canonical_url, why(item, item.origin_status))
         return item

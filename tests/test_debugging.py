@@ -352,6 +352,23 @@ def test_scrapy_parse_on_the_fixture_web(demo_web: DemoWeb, tmp_path: Path) -> N
     assert not store.parent.exists()
 
 
+def test_scrapy_parse_says_why_origin_following_stopped(demo_web: DemoWeb, tmp_path: Path) -> None:
+    store = tmp_path / "store" / "manba.sqlite3"
+    labels = json.loads((demo_web.root / "labels.json").read_text(encoding="utf-8"))["articles"]
+    url = demo_web.base.format(4) + "/post/5003/"
+    label = next(a for a in labels if a["url"] == url)
+    result = run(demo_command(
+        "SCRAPY_SETTINGS_MODULE=crawler.settings_fixture MANBA_SOURCES_FILE=data/fixtureweb/sources.toml "
+        ".venv/bin/scrapy parse --spider urls -c parse_article --pipelines http://127.0.0.4:8765/post/5003/",
+        demo_web, store,
+    ))
+    assert result.returncode == 0, result.stderr[-3000:]
+    said = re.findall(r"\[pipelines\.origin\] INFO: origin of (\S+): (.*)", result.stderr)
+    assert len(said) == 1 and said[0][0] == url, result.stderr[-3000:]
+    assert re.fullmatch(rf"found {re.escape(label['copy_of'])} \(similarity 0\.\d\d\)", said[0][1])
+    assert not store.parent.exists()
+
+
 # --- scrapy attribute -----------------------------------------------------------------------------
 
 
