@@ -436,7 +436,9 @@ def test_retry_after_pauses_or_gives_up() -> None:
     url = "http://127.0.0.13/fa/news/1"
     started = time.monotonic()
     request = Request(url)
-    mw.process_response(request, Response(url, status=503, headers={"Retry-After": "1"}, request=request))
+    response = Response(url, status=503, headers={"Retry-After": "1"}, request=request)
+    mw.response_downloaded(response, request)
+    mw.process_response(request, response)
     assert time.monotonic() - started < 0.5  # the host is paused, this response is not held
     assert not request.meta.get("dont_retry") and mw.paused_until["127.0.0.13"] > started
 

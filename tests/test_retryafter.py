@@ -50,6 +50,12 @@ def refusal(url: str, status: int = 503, retry_after: str | None = "20") -> tupl
     return request, Response(url, status=status, headers=headers, request=request)
 
 
+def answer(mw: RetryAfterMiddleware, request: Request, response: Response) -> Response:
+    """What the downloader does with a response: the signal first, then the middleware chain."""
+    mw.response_downloaded(response, request)
+    return mw.process_response(request, response)
+
+
 def ok(url: str) -> tuple[Request, Response]:
     request = Request(url)
     return request, Response(url, status=200, request=request)
@@ -78,14 +84,16 @@ def test_retry_after_pauses_the_hosts_slot_without_waiting(
     mw, downloader = middleware
     slot = downloader.slots[THROTTLED_HOST] = Slot(2, 0.0, 0.0)
     request, response = refusal(THROTTLED)
-    assert mw.process_response(request, response) is response  # at once: RetryMiddleware retries it
+    # Paused on the response_downloaded signal, before the slot would send its next request.
+    mw.response_downloaded(response, request)
     assert slot.latercall is not None  # the slot sends nothing until the pause ends
+    assert mw.process_response(request, response) is response  # at once: RetryMiddleware retries it
     assert not request.meta.get("dont_retry")
     paused = mw.paused_until[THROTTLED_HOST]
     assert slot.lastseen >= paused  # nor is it collected as idle meanwhile
     first = slot.latercall
     request, response = refusal(THROTTLED, retry_after="5")  # a shorter pause does not cut it short
-    mw.process_response(request, response)
+    answer(mw, request, response)
     assert slot.latercall is first and mw.paused_until[THROTTLED_HOST] == paused
     assert stats_of(mw)["manba/retry_after/waited"] == 2
     assert stats_of(mw)["manba/retry_after/waited_seconds"] == 25
@@ -97,11 +105,11 @@ def test_a_host_refusing_requests_in_a_row_is_given_up(
     mw, downloader = middleware
     slot = downloader.slots[THROTTLED_HOST] = Slot(2, 0.0, 0.0)
     for _ in range(2):
-        mw.process_response(*refusal(THROTTLED, retry_after=None))
+        answer(mw, *refusal(THROTTLED, retry_after=None))
     # An answer in between: the count starts again.
-    mw.process_response(*ok(f"http://{THROTTLED_HOST}/fa/news/2"))
-    mw.process_response(*refusal(THROTTLED, status=429))
-    mw.process_response(*refusal(THROTTLED))
+    answer(mw, *ok(f"http://{THROTTLED_HOST}/fa/news/2"))
+    answer(mw, *refusal(THROTTLED, status=429))
+    answer(mw, *refusal(THROTTLED))
     assert THROTTLED_HOST not in mw.given_up
     waiting: list[Deferred[Response]] = [Deferred(), Deferred()]
     failures: list[Failure] = []
@@ -110,13 +118,13 @@ def test_a_host_refusing_requests_in_a_row_is_given_up(
         slot.queue.append((Request(f"{THROTTLED}{n}"), deferred))
 
     request, response = refusal(THROTTLED)
-    assert mw.process_response(request, response) is response
+    assert answer(mw, request, response) is response
     assert request.meta["dont_retry"] is True  # the third refusal in a row is not retried
     assert mw.given_up == {THROTTLED_HOST}
     assert not slot.queue and [f.type for f in failures] == [HostGivenUp, HostGivenUp]
 
-    late, answer = refusal(THROTTLED)  # sent before the host was given up, answered after
-    mw.process_response(late, answer)
+    late, reply = refusal(THROTTLED)  # sent before the host was given up, answered after
+    answer(mw, late, reply)
     assert late.meta["dont_retry"] is True
     with pytest.raises(HostGivenUp, match=THROTTLED_HOST):
         mw.process_request(Request(f"http://{THROTTLED_HOST}/fa/news/3"))
@@ -130,7 +138,7 @@ def test_giving_up_can_be_turned_off(middleware: tuple[RetryAfterMiddleware, Dow
     mw, _ = middleware
     mw.give_up = 0
     for _ in range(10):
-        mw.process_response(*refusal(THROTTLED, retry_after="1"))
+        answer(mw, *refusal(THROTTLED, retry_after="1"))
     assert not mw.given_up
 
 

@@ -19,8 +19,11 @@ refusal that tips it is not retried, the requests waiting in its slot and every 
 dropped with :class:`HostGivenUp` (``manba/drop/host_given_up`` for an article page), and the
 close-time checks (``core.checks``) report the host.
 
-The pause leans on the downloader of Scrapy 2.19 (``scrapy/core/downloader/__init__.py``): a slot
-whose ``latercall`` is set sends nothing until it fires, and a slot seen recently is not collected.
+Refusals are counted, and hosts paused or given up, on Scrapy's ``response_downloaded`` signal,
+which comes before the slot sends its next request; ``process_response`` comes later, after a
+fast host has answered several more. The pause leans on the downloader of Scrapy 2.19
+(``scrapy/core/downloader/__init__.py``): a slot whose ``latercall`` is set sends nothing until it
+fires, and a slot seen recently is not collected.
 
 Registered in ``DOWNLOADER_MIDDLEWARES`` at 560: its ``process_response`` must run before
 RetryMiddleware's (550), and responses travel from higher numbers to lower.
@@ -40,7 +43,7 @@ from email.utils import parsedate_to_datetime
 from time import monotonic
 from typing import TYPE_CHECKING, Self
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
@@ -130,6 +133,7 @@ class RetryAfterMiddleware:
         give_up = int(_setting(settings, "MANBA_RETRY_AFTER_GIVE_UP", DEFAULT_GIVE_UP, int))
         middleware = cls(max_wait, settings.getint("RETRY_TIMES"), give_up, crawler.stats)
         middleware.crawler = crawler
+        crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
         return middleware
 
     def _downloader(self) -> Downloader | None:
@@ -153,33 +157,41 @@ class RetryAfterMiddleware:
             self._inc(GAVE_UP_PREFIX + key)
             raise HostGivenUp(key)
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    def response_downloaded(self, response: Response, request: Request) -> None:
+        """Count a refusal, pause or give up on its host: on Scrapy's ``response_downloaded``
+        signal, sent before the slot sends its next request (``process_response`` comes later,
+        when a fast host has had several more requests)."""
         key = self._slot_key(request)
         if response.status not in STATUSES:
             self.refusals.pop(key, None)
-            return response
-        if key in self.given_up:  # sent before the host was given up
-            request.meta["dont_retry"] = True
-            return response
+            return
+        if key in self.given_up:
+            return
         self.refusals[key] = self.refusals.get(key, 0) + 1
         if self.give_up and self.refusals[key] >= self.give_up:
-            request.meta["dont_retry"] = True
             self._give_up_on(key)
+            return
+        wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if wait is not None and 0 < wait <= self.max_wait:
+            # The host asked for a pause, whether or not this request is retried.
+            self.pause(key, wait)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status not in STATUSES:
+            return response
+        if self._slot_key(request) in self.given_up:  # the refusal that tipped it, or one sent before
+            request.meta["dont_retry"] = True
             return response
         wait = retry_after_seconds(response.headers.get("Retry-After"))
-        if wait is None:
+        if wait is None or not self._will_retry(request):
             return response
         if wait > self.max_wait:
             # RetryMiddleware reads the same request's meta next: it lets the response through.
             request.meta["dont_retry"] = True
             self._inc("manba/retry_after/too_long")
-            return response
-        if wait > 0:
-            # The host asked for a pause, whether or not this request is retried.
-            self.pause(key, wait)
-            if self._will_retry(request):
-                self._inc("manba/retry_after/waited")
-                self._inc("manba/retry_after/waited_seconds", round(wait))
+        elif wait > 0:
+            self._inc("manba/retry_after/waited")
+            self._inc("manba/retry_after/waited_seconds", round(wait))
         return response
 
     def pause(self, key: str, seconds: float) -> None:
