@@ -16,7 +16,7 @@ help:
 	@echo "make demo   - build and serve the bundled fixture web, crawl it into $(MANBA_DATABASE_URL), print a summary"
 	@echo "make test   - ruff, mypy and the whole pytest suite"
 	@echo "make migrate - alembic upgrade head on MANBA_DATABASE_URL"
-	@echo "make bench  - P1 pipeline vs bare Scrapy, P2 extraction vs trafilatura/news-please, P3 dedup at 10k/1M, P4 copy changes, P5 cross-lingual links (BENCHMARKS.md)"
+	@echo "make bench  - P1 pipeline vs bare Scrapy, P2 extraction vs trafilatura/news-please, P3 dedup at 10k/1M, P4 copy changes, P5 cross-lingual links, P6 a throttling host (BENCHMARKS.md)"
 
 venv: $(STAMP)
 

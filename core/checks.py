@@ -20,11 +20,15 @@ The checks:
     a source's pages were fetched and read but showed no article links, when its earlier
     polls usually did (a changed layout or a block page). Incremental crawling makes "no new
     items" normal, so the check looks at the links a source shows, not at new items; pages
-    answered 304 Not Modified were not read and say nothing here.
+    answered 304 Not Modified were not read and say nothing here;
+``host_given_up``
+    a host refused ``MANBA_RETRY_AFTER_GIVE_UP`` requests in a row (429/503) and was given up
+    for the run (``crawler/middlewares/retryafter.py``): whatever else it had was not fetched.
 
 Stats read, per source key ``K`` (written by the ``sources`` spider and the incremental
 middleware): ``manba/source/K/start_pages``, ``…/pages_ok``, ``…/pages_failed``,
-``…/failure/<reason>``, ``…/seen``.
+``…/failure/<reason>``, ``…/seen``; per host ``H`` given up, ``manba/retry_after/gave_up/H`` (its
+requests not sent).
 """
 
 from __future__ import annotations
@@ -63,6 +67,12 @@ def source_stat(stats: Mapping[str, Any], key: str, name: str) -> int:
 def source_failures(stats: Mapping[str, Any], key: str) -> dict[str, int]:
     """Why a source's pages failed: reason → count (``HTTP 500``, ``TimeoutError`` …)."""
     prefix = f"manba/source/{key}/failure/"
+    return {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int)}
+
+
+def hosts_given_up(stats: Mapping[str, Any]) -> dict[str, int]:
+    """Hosts given up for the run after refusing requests in a row → their requests not sent."""
+    prefix = "manba/retry_after/gave_up/"
     return {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int)}
 
 
@@ -124,4 +134,13 @@ def evaluate(
                         f"polls showed {usual:g} (median); has its layout changed?",
                     )
                 )
+    for host, unsent in sorted(hosts_given_up(stats).items()):
+        failures.append(
+            CheckFailure(
+                "host_given_up",
+                None,
+                f"host {host}: given up for the run after refusing requests in a row (429/503); "
+                f"{unsent} requests to it not sent",
+            )
+        )
     return failures

@@ -33,6 +33,7 @@ from core.registry import Source
 from core.text.charset import body_problem, decode
 from core.text.controls import strip_controls
 from crawler.middlewares.netguard import BlockedAddress
+from crawler.middlewares.retryafter import HostGivenUp
 from crawler.pages import page_class
 
 
@@ -99,6 +100,8 @@ def fetch_failure_reason(failure: Failure) -> str | None:
         return f"http_{exc.response.status}"
     if isinstance(exc, BlockedAddress):
         return "blocked_address"
+    if isinstance(exc, HostGivenUp):
+        return "host_given_up"
     if isinstance(exc, IgnoreRequest):
         message = str(exc)
         if "max redirections" in message:

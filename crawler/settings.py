@@ -39,6 +39,10 @@ RETRY_TIMES = 2
 # page a counted source failure (core.checks): neither is a crawler error.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 REDIRECT_MAX_TIMES = 10
+# Each request goes to the host with the fewest requests in the downloader, so one slow or throttled
+# host (crawler/middlewares/retryafter.py) does not hold back the others. The distributed mode's
+# Redis scheduler (crawler/distributed.py) keeps its own queue and ignores this setting.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 URLLENGTH_LIMIT = 2083
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -92,8 +96,9 @@ DOWNLOADER_MIDDLEWARES = {
     # 540: after robots.txt and the incremental skip, before retry/redirect/decompression (so the
     # cached response is the final one). Why, in crawler/middlewares/pagecache.py.
     "crawler.middlewares.pagecache.PageCacheMiddleware": 540,
-    # A 503/429 with Retry-After is retried that long later (at most MANBA_RETRY_AFTER_MAX
-    # seconds, else not retried); 560: its process_response runs just before RetryMiddleware's (550).
+    # A 503/429 with Retry-After pauses its host that long (at most MANBA_RETRY_AFTER_MAX seconds,
+    # else not retried), a host refusing MANBA_RETRY_AFTER_GIVE_UP in a row is given up; 560: its
+    # process_response runs just before RetryMiddleware's (550).
     "crawler.middlewares.retryafter.RetryAfterMiddleware": 560,
     # The address each download connected to (DNS rebinding); 950: before retries, redirects and
     # the page cache see the response.
@@ -135,6 +140,7 @@ MANBA_SOURCES_FILE = os.environ.get("MANBA_SOURCES_FILE") or None
 MANBA_FOLLOW_ORIGINS = os.environ.get("MANBA_FOLLOW_ORIGINS", "1")
 MANBA_STORE_ENABLED = True
 MANBA_RETRY_AFTER_MAX = 60
+MANBA_RETRY_AFTER_GIVE_UP = 3
 MANBA_DATE_FUTURE_TOLERANCE_HOURS = 12
 MANBA_ALLOW_LOOPBACK = False
 MANBA_REDIS_URL = os.environ.get("MANBA_REDIS_URL") or None

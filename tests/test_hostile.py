@@ -4,13 +4,11 @@ cleaning and failure-naming functions on their own."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import sqlite3
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -68,6 +66,9 @@ CRAWL_SETTINGS = {
     "DOWNLOAD_TIMEOUT": "5",
     "RETRY_TIMES": "1",
     "MANBA_RETRY_AFTER_MAX": "5",
+    # The refusing cases come back at once, in any order: never give up on the host here (that is
+    # tests/test_retryafter.py's).
+    "MANBA_RETRY_AFTER_GIVE_UP": "0",
     "CONCURRENT_REQUESTS": "96",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "96",
     "MANBA_FOLLOW_ORIGINS": "0",
@@ -430,28 +431,24 @@ def test_retry_after_values() -> None:
     assert retry_after_seconds(None, now) is None
 
 
-def run_middleware(mw: RetryAfterMiddleware, request: Request, response: Response) -> Response:
-    """The middleware on its own event loop (the test session's reactor owns this thread's)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, mw.process_response(request, response)).result()
-
-
-def test_retry_after_waits_or_gives_up() -> None:
-    mw = RetryAfterMiddleware(max_wait=5, retry_times=1)
+def test_retry_after_pauses_or_gives_up() -> None:
+    mw = RetryAfterMiddleware(max_wait=5, retry_times=1, stats=get_crawler().stats)
     url = "http://127.0.0.13/fa/news/1"
     started = time.monotonic()
     request = Request(url)
-    run_middleware(mw, request, Response(url, status=503, headers={"Retry-After": "1"}, request=request))
-    assert 0.9 <= time.monotonic() - started < 3 and not request.meta.get("dont_retry")
+    response = Response(url, status=503, headers={"Retry-After": "1"}, request=request)
+    mw.response_downloaded(response, request)
+    mw.process_response(request, response)
+    assert time.monotonic() - started < 0.5  # the host is paused, this response is not held
+    assert not request.meta.get("dont_retry") and mw.paused_until["127.0.0.13"] > started
 
     request = Request(url)
-    run_middleware(mw, request, Response(url, status=429, headers={"Retry-After": "3600"}, request=request))
+    mw.process_response(request, Response(url, status=429, headers={"Retry-After": "3600"}, request=request))
     assert request.meta["dont_retry"] is True  # not retried at once against the server's word
 
-    started = time.monotonic()
-    spent = Request(url, meta={"retry_times": 1})  # no retry left: no wait either
-    run_middleware(mw, spent, Response(url, status=503, headers={"Retry-After": "4"}, request=spent))
-    assert time.monotonic() - started < 1
+    spent = Request(url, meta={"retry_times": 1})  # no retry left: no retry put off either
+    mw.process_response(spent, Response(url, status=503, headers={"Retry-After": "4"}, request=spent))
+    assert mw.stats is not None and mw.stats.get_value("manba/retry_after/waited") == 1
 
 
 def test_a_redirect_loop_ended_by_the_duplicate_filter_is_counted() -> None:
