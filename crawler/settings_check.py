@@ -77,6 +77,7 @@ RULES: dict[str, Rule] = {
     # numbers
     "MANBA_PROGRESS_INTERVAL": _seconds("seconds between progress lines; 0: none"),
     "MANBA_RETRY_AFTER_MAX": _seconds("seconds: the longest Retry-After waited for"),
+    "MANBA_RETRY_AFTER_GIVE_UP": _count("429/503 answers in a row after which a host is given up (0: never)"),
     "MANBA_MIN_BODY_CHARS": _count("characters: a shorter body is dropped"),
     "MANBA_STORE_WRITERS": _count("writer processes or threads", minimum=1),
     "MANBA_DATE_FUTURE_TOLERANCE_HOURS": Rule(float, "hours a publication date may lie ahead of now", 0),

@@ -47,11 +47,12 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
-from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
+
+from crawler.settings_check import read_bool, read_float, read_int
 
 if TYPE_CHECKING:
     from scrapy.core.downloader import Downloader
@@ -89,17 +90,6 @@ def retry_after_seconds(value: str | bytes | None, now: datetime | None = None) 
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def _setting(settings: BaseSettings, name: str, default: float, kind: type[int] | type[float]) -> float:
-    raw = settings.get(name, default)
-    try:
-        value = kind(raw)
-    except (TypeError, ValueError):
-        value = -1
-    if value < 0 or value != value:  # negative, unreadable or NaN
-        raise ValueError(f"{name} must be a number of at least 0, not {raw!r}")
-    return value
-
-
 class RetryAfterMiddleware:
     def __init__(
         self,
@@ -125,12 +115,12 @@ class RetryAfterMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("MANBA_RETRY_AFTER_ENABLED", True):
+        if not read_bool(settings, "MANBA_RETRY_AFTER_ENABLED", True):
             raise NotConfigured("MANBA_RETRY_AFTER_ENABLED is off")
         if not settings.getbool("RETRY_ENABLED", True):
             raise NotConfigured("RETRY_ENABLED is off: nothing would be retried")
-        max_wait = _setting(settings, "MANBA_RETRY_AFTER_MAX", DEFAULT_MAX_WAIT, float)
-        give_up = int(_setting(settings, "MANBA_RETRY_AFTER_GIVE_UP", DEFAULT_GIVE_UP, int))
+        max_wait = read_float(settings, "MANBA_RETRY_AFTER_MAX", DEFAULT_MAX_WAIT)
+        give_up = read_int(settings, "MANBA_RETRY_AFTER_GIVE_UP", DEFAULT_GIVE_UP)
         middleware = cls(max_wait, settings.getint("RETRY_TIMES"), give_up, crawler.stats)
         middleware.crawler = crawler
         crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
