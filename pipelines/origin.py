@@ -194,7 +194,9 @@ class OriginFollower:
             return None
         kind = "origin_candidate" if article else "origin_listing"
         meta = {**render_meta(source, article=article), "manba_page": kind, "manba_trusted": trusted}
-        request = scrapy.Request(url, meta=meta, dont_filter=True)
+        # engine.download_async does not pass the scheduler, so no duplicate filter applies: the page
+        # cache (crawler/middlewares/pagecache.py) and self._pages keep each page to one download.
+        request = scrapy.Request(url, meta=meta)
         self._inc("manba/origin/requests")
         try:
             response = await self.fetch(request)

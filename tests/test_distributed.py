@@ -374,15 +374,9 @@ def stat(log: str, key: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-@pytest.mark.crawl
-def test_two_workers_share_the_frontier_and_fetch_each_article_once(
-    served_web: ServeWeb, postgres_database: URL, redis_url: str, prefix: str, tmp_path: Path
-) -> None:
-    web, fixture_server = served_web()
-    database_url = url_string(postgres_schema_url(postgres_database))
-    env = scrapy_env(database_url, web.registry_path, MANBA_REDIS_URL=redis_url)
-    args = [SCRAPY, "crawl", "sources", "-s", f"MANBA_REDIS_PREFIX={prefix}",
-            "-s", "MANBA_REDIS_IDLE_CLOSE=3"]
+def two_workers(options: list[str], env: dict[str, str], tmp_path: Path) -> list[str]:
+    """Run two ``scrapy crawl sources`` workers at once; their logs, once both finished cleanly."""
+    args = [SCRAPY, "crawl", "sources", *options]
     # Logs go to files: a pipe nobody reads while the other worker runs fills up, and Chromium's
     # driver makes the shared stderr non-blocking, so log lines would be lost rather than wait.
     log_files = [tmp_path / f"worker{n}.log" for n in range(2)]
@@ -402,6 +396,19 @@ def test_two_workers_share_the_frontier_and_fetch_each_article_once(
     for worker, log in zip(workers, logs, strict=True):
         assert worker.returncode == 0 and "Traceback" not in log, log[-5000:]
         assert "'finish_reason': 'finished'" in log
+    return logs
+
+
+@pytest.mark.crawl
+def test_two_workers_share_the_frontier_and_fetch_each_article_once(
+    served_web: ServeWeb, postgres_database: URL, redis_url: str, prefix: str, tmp_path: Path
+) -> None:
+    web, fixture_server = served_web()
+    database_url = url_string(postgres_schema_url(postgres_database))
+    env = scrapy_env(database_url, web.registry_path, MANBA_REDIS_URL=redis_url)
+    options = ["-s", f"MANBA_REDIS_PREFIX={prefix}", "-s", "MANBA_REDIS_IDLE_CLOSE=3"]
+    logs = two_workers(options, env, tmp_path)
+    for log in logs:
         assert stat(log, "downloader/request_count") > 20, "both workers fetch pages"
         assert stat(log, "item_scraped_count") > 10, "both workers store articles"
     assert sorted(stat(log, "manba/redis/job_created") for log in logs) == [0, 1]
@@ -437,6 +444,30 @@ def test_two_workers_share_the_frontier_and_fetch_each_article_once(
     assert all(len(stored) == 1 for stored in groups.values()), groups
     score = score_clusters((a["release"], release_of[a["url"]]) for a in persian)
     assert score.precision == 1.0, score
+
+
+@pytest.mark.crawl
+def test_the_shared_dupefilter_alone_keeps_each_article_to_one_download(
+    served_web: ServeWeb, redis_url: str, prefix: str, tmp_path: Path
+) -> None:
+    """Issue 17 item 9. Both workers read every start page, so each listing's article links reach
+    the shared frontier twice. With the page cache and origin following off (and no store for
+    the incremental middleware to consult), only the scheduler's shared dupefilter stands between
+    a second request and a second download: the fixture web's own log counts the GETs."""
+    web, fixture_server = served_web(size=60)
+    sites = ("ict", "isna", "93z")
+    env = scrapy_env(f"sqlite:///{tmp_path / 'unused.sqlite3'}", web.registry_path, MANBA_REDIS_URL=redis_url)
+    logs = two_workers(["-a", f"source={','.join(sites)}", "-s", f"MANBA_REDIS_PREFIX={prefix}",
+                        "-s", "MANBA_REDIS_IDLE_CLOSE=2", "-s", "MANBA_PAGECACHE_ENABLED=False",
+                        "-s", "MANBA_FOLLOW_ORIGINS=False", "-s", "MANBA_STORE_ENABLED=False"], env, tmp_path)
+    assert all(stat(log, "item_scraped_count") > 0 for log in logs), "both workers read articles"
+    site_of = {ip: site for site, ip in SITE_IPS.items()}
+    gets = fixture_server.requests.gets(status=None)
+    wanted = [u for a in web.labels["articles"] if site_of[(u := urlsplit(a["url"])).hostname or ""] in sites]
+    fetched = {u.geturl(): gets[(site_of[u.hostname or ""], u.path)] for u in wanted}
+    assert len(fetched) > 50
+    assert {url: n for url, n in fetched.items() if n > 1} == {}
+    assert sum(stat(log, "item_scraped_count") for log in logs) == sum(1 for n in fetched.values() if n)
 
 
 def test_the_addon_switches_only_with_a_redis_url() -> None:

@@ -1,13 +1,26 @@
-"""Canonical URLs: one article, one identity, whatever link or tracker led to it."""
+"""Canonical URLs: one article, one identity, whatever link or tracker led to it.
+
+:func:`canonical_url` is the only rule: the store keys documents by it, and the fetch-once page
+cache (``crawler/middlewares/pagecache.py``) keys pages by it. It is w3lib's ``canonicalize_url``
+(query arguments sorted, the path and query percent-encoded as UTF-8 with upper-case escapes,
+``.`` and ``..`` segments resolved, an IDN host in punycode, no fragment) after Manba's own
+steps: tracking parameters, AMP and print variants and user info dropped, scheme and host in
+lower case, no default port. A Persian path is therefore stored percent-encoded, as HTTP sends
+it and as Scrapy's ``response.url`` has it, so a link written in Persian letters and one written
+in escapes are one document.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
 
 TRACKING_PARAMS = frozenset({"fbclid", "gclid", "yclid", "mc_cid", "mc_eid", "ref", "from", "source"})
 VARIANT_PARAMS = frozenset({"amp", "print", "outputtype"})
 """Parameters that select an AMP or print rendering of the same article."""
 VARIANT_SEGMENTS = frozenset({"amp", "print"})
+DEFAULT_PORTS = frozenset({("http", 80), ("https", 443)})
 
 
 def _without_variant(path: str) -> str:
@@ -21,16 +34,21 @@ def _without_variant(path: str) -> str:
     return "/".join(segments)
 
 
+def _kept(argument: str) -> bool:
+    name = unquote_plus(argument.partition("=")[0]).lower()
+    return bool(argument) and not name.startswith("utm_") and name not in TRACKING_PARAMS | VARIANT_PARAMS
+
+
 def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, no default port, fragment, tracking parameters, AMP or print variant."""
+    """The identity of the page at ``url`` (see the module docstring). Raises ValueError for a URL
+    whose port or IPv6 host cannot be read."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = parts.port
-    netloc = host if port is None or (scheme, port) in {("http", 80), ("https", 443)} else f"{host}:{port}"
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS | VARIANT_PARAMS
-    ]
-    return urlunsplit((scheme, netloc, _without_variant(parts.path) or "/", urlencode(query), ""))
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port is None or (scheme, port) in DEFAULT_PORTS else f"{host}:{port}"
+    query = "&".join(arg for arg in parts.query.split("&") if _kept(arg))
+    path = _without_variant(parts.path) or "/"
+    return canonicalize_url(urlunsplit((scheme, netloc, path, query, "")))

@@ -5,7 +5,8 @@ sitemap links it) and by origin following (it is a candidate release on the orig
 ``engine.download_async``, outside the scheduler and its dupefilter) — and, with several workers
 (``crawler/distributed.py``), by each of them. This downloader middleware handles GET requests whose
 ``meta["manba_page"]`` is ``article`` or ``origin_candidate`` (not ``meta["dont_cache"]``), keyed by
-canonical URL and by whether the browser renders the page:
+the canonical URL the store keys documents by (``core.text.urls.canonical_url``) and by whether the
+browser renders the page:
 
 - **In one process** the first request downloads. Requests for the same page arriving meanwhile wait
   for that download; later ones get its response from a bounded LRU of compressed pages
@@ -64,8 +65,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, JsonResponse, Response, TextResponse, XmlResponse
 from scrapy.statscollectors import StatsCollector
-from w3lib.url import canonicalize_url
 
+from core.text.urls import canonical_url
 from crawler.distributed import job_for
 from crawler.settings_check import read_bool, read_float
 
@@ -89,7 +90,11 @@ def page_key(request: Request) -> str | None:
             or meta.get("playwright_include_page")):
         return None
     rendered = "rendered" if meta.get("playwright") else "raw"
-    return hashlib.sha1(f"{rendered} {canonicalize_url(request.url)}".encode()).hexdigest()
+    try:
+        url = canonical_url(request.url)
+    except ValueError:  # an unreadable port: the download will say so
+        url = request.url
+    return hashlib.sha1(f"{rendered} {url}".encode()).hexdigest()
 
 
 def encode(response: Response) -> bytes:

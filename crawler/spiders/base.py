@@ -45,16 +45,18 @@ class ManbaSpider(scrapy.Spider):
     registry: Registry
     future_tolerance: timedelta = timedelta(hours=DEFAULT_FUTURE_TOLERANCE_HOURS)
     url_length_limit: int = 2083
+    filter_articles: bool = True
+    """Whether article requests meet the scheduler's duplicate filter (see :meth:`article_request`)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ManbaSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.registry = shared.registry(crawler)
-        hours = read_float(
-            crawler.settings, "MANBA_DATE_FUTURE_TOLERANCE_HOURS", DEFAULT_FUTURE_TOLERANCE_HOURS
-        )
+        settings = crawler.settings
+        hours = read_float(settings, "MANBA_DATE_FUTURE_TOLERANCE_HOURS", DEFAULT_FUTURE_TOLERANCE_HOURS)
         spider.future_tolerance = timedelta(hours=hours)
-        spider.url_length_limit = crawler.settings.getint("URLLENGTH_LIMIT", 2083)
+        spider.url_length_limit = settings.getint("URLLENGTH_LIMIT", 2083)
+        spider.filter_articles = bool(settings.get("MANBA_REDIS_URL")) or not settings.get("JOBDIR")
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         spider.check_arguments()
         return spider
@@ -63,6 +65,14 @@ class ManbaSpider(scrapy.Spider):
         """Validate ``-a`` arguments once the registry is known; raise ValueError with the reason."""
 
     def article_request(self, url: str, source: Source | None) -> scrapy.Request:
+        """The request for an article page, on its canonical URL.
+
+        The scheduler's duplicate filter sees it, so an article is requested once per crawl: in
+        distributed mode that filter is the one the workers share (``crawler/distributed.py``), and
+        it is what keeps two workers that both read a listing from both fetching its articles. The
+        one exception is a one-process crawl with a ``JOBDIR``: its filter outlives a crash, and
+        would refuse, on resuming, the articles that were in flight when the crawl died; there the
+        spider's own bookkeeping and the store (``crawler.middlewares.incremental``) deduplicate."""
         self.crawler.stats.inc_value("manba/article/requested")
         with contextlib.suppress(ValueError):  # an unparsable port or IPv6 literal: the request says so
             url = canonical_url(url)
@@ -72,6 +82,7 @@ class ManbaSpider(scrapy.Spider):
             errback=self.article_failed,
             meta={**render_meta(source, article=True), "manba_page": "article"},
             cb_kwargs={"source_key": source.key if source else None},
+            dont_filter=not self.filter_articles,
         )
         if self.url_length_limit and len(request.url) > self.url_length_limit:
             # UrlLengthMiddleware will not send it (the escaped URL is what it measures); count it

@@ -5,9 +5,11 @@
     scrapy crawl sources -s JOBDIR=data/job # resumable: after a crash, the same command goes on
 
 Listing pages, feeds and sitemaps are asked for in every run (conditionally: see
-``crawler.middlewares.incremental``) and article URLs are deduplicated within the run and against the
-store, never by a persistent dupefilter, so a run resumed from its JOBDIR after a crash asks
-again for whatever was in flight when it died and ends with the rows an uninterrupted run leaves.
+``crawler.middlewares.incremental``) and article URLs are deduplicated within the run, by the
+scheduler's duplicate filter (shared by the workers of a distributed crawl), and against the
+store. A one-process run with a ``JOBDIR`` keeps its article requests out of that filter, which
+would outlive a crash: resumed, it asks again for whatever was in flight when it died and ends with
+the rows an uninterrupted run leaves (``ManbaSpider.article_request``).
 
 Per source ``K`` it counts what the close-time checks (``core.checks``) and the re-poll
 schedule (``core.recrawl``) read: ``manba/source/K/start_pages``, ``…/pages_ok``,
@@ -71,6 +73,8 @@ class SourcesSpider(ManbaSpider):
             for kind, url in source.start_urls():
                 self._count(source.key, "start_pages")
                 # Registry URLs are trusted (crawler.middlewares.netguard); what pages link to is checked.
+                # Not filtered: every run (and every worker joining a running job) polls its start
+                # pages for news, and a run resumed from its JOBDIR reads them again.
                 yield scrapy.Request(url, callback=callbacks[kind], errback=self.page_failed,
                                      meta={**render_meta(source), "manba_page": kind, "manba_trusted": True},
                                      cb_kwargs={"source_key": source.key, "page_no": 1}, dont_filter=True)
@@ -116,10 +120,7 @@ class SourcesSpider(ManbaSpider):
             if request.url in self._requested:
                 continue
             self._requested.add(request.url)
-            # Deduplicated here and by the store (crawler.middlewares.incremental), not by the scheduler's
-            # dupefilter: a crawl resumed from its JOBDIR after a crash must ask again for the
-            # articles that were in flight when it died, and those the dupefilter would refuse.
-            request.dont_filter = True
+            # Within this process; across workers the scheduler's shared filter (see article_request).
             if changed:
                 request.meta["manba_changed"] = changed
             yield request

@@ -42,7 +42,8 @@ class UrlsSpider(ManbaSpider):
             return
         for url in self.url_list:
             request = self.article_request(url, self.registry.for_url(url))
-            # Given URLs are fetched even when they repeat an earlier crawl's or are stored.
+            # Given URLs are fetched even when they are stored; the list itself is deduplicated
+            # above, and the workers of a distributed crawl share one filter (see article_request).
             request.meta["manba_incremental"] = False
             request.meta["manba_trusted"] = True  # the operator named it (crawler.middlewares.netguard)
-            yield request.replace(dont_filter=True)
+            yield request
