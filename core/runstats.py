@@ -62,8 +62,9 @@ class RunCounts:
     @property
     def refused_everything(self) -> bool:
         """Article pages were asked for, every one was dropped and none stored: whatever else the run
-        did, it brought nothing in."""
-        return self.requested > 0 and self.stored == 0 and self.dropped > 0
+        did, it brought nothing in. Pages skipped as already known or answered 304 Not Modified are
+        requested but not dropped, so a re-crawl with nothing new is not caught here."""
+        return self.requested > 0 and self.stored == 0 and self.dropped >= self.requested
 
     def reasons(self) -> str:
         """``robots_txt ×3, http_404 ×1``, most first."""

@@ -21,6 +21,7 @@ import pytest
 from scrapy.contracts import ContractsManager
 
 from core.registry import load_registry
+from core.runstats import RunCounts
 from crawler.checked import CheckedSourcesSpider, CheckedUrlsSpider
 from crawler.extensions.progress import StageCounts, progress_line, summary_table
 from crawler.pages import LISTINGS, PAGES
@@ -473,3 +474,14 @@ def test_a_run_that_stored_nothing_it_asked_for_is_not_ok(fixture_web: FixtureWe
     assert record["status"] == "failed" and record["dropped"] == 2
     (check,) = record["checks"]
     assert check["check"] == "articles_refused" and "robots_txt ×2" in check["message"]
+
+
+def test_a_recrawl_with_nothing_new_is_not_a_refused_run() -> None:
+    """Known pages skipped and 304s are requested but not refused: only a run that dropped every
+    article it asked for has refused everything (the incremental re-crawl of the fixture web drops
+    the few pages robots.txt forbids and stores nothing new, and is fine)."""
+    recrawl = {"manba/article/requested": 68, "manba/incremental/skipped": 61, "manba/drop/robots_txt": 4}
+    assert not RunCounts.from_stats(recrawl).refused_everything
+    refused = {"manba/article/requested": 4, "manba/drop/robots_txt": 3, "manba/drop/http_403": 1}
+    assert RunCounts.from_stats(refused).refused_everything
+    assert not RunCounts.from_stats({**refused, "manba/store/created": 1}).refused_everything
