@@ -9,10 +9,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
@@ -31,6 +29,7 @@ from crawler.middlewares.netguard import (
     address_kind,
 )
 from crawler.settings import DOWNLOAD_HANDLERS, DOWNLOADER_MIDDLEWARES, PLAYWRIGHT_LAUNCH_OPTIONS
+from tests.loopback import QuietHandler, serving
 
 REFUSED = [
     ("100.64.0.1", "private"),  # shared address space (carrier-grade NAT)
@@ -192,34 +191,22 @@ def test_responses_without_a_connection_of_their_own_are_not_judged() -> None:
     assert connected(ConnectedAddressMiddleware(), proxied, "127.0.0.1") is None
 
 
-class _Recorder(BaseHTTPRequestHandler):
+class _Recorder(QuietHandler):
     """A loopback server that answers every path with a small page and remembers what was asked."""
 
-    protocol_version = "HTTP/1.1"
     paths: ClassVar[list[str]] = []
     pages: ClassVar[dict[str, str]] = {}
 
     def do_GET(self) -> None:
         type(self).paths.append(self.path)
-        data = type(self).pages.get(self.path, "<html><body><p>ok</p></body></html>").encode("utf-8")
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        self.send_page(200, type(self).pages.get(self.path, "<html><body><p>ok</p></body></html>"))
 
 
 @pytest.fixture
 def loopback_server() -> Iterator[int]:
     _Recorder.paths, _Recorder.pages = [], {}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield int(server.server_address[1])
-    server.shutdown()
-    server.server_close()
+    with serving(_Recorder) as base:
+        yield int(base.rsplit(":", 1)[1])
 
 
 @pytest.fixture

@@ -4,10 +4,8 @@ the crawl run says why, `scrapy runs` shows it; and the pure check and re-poll l
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -20,35 +18,22 @@ from fixtureweb import FixtureWeb, free_port
 from storage.db import make_engine, make_sessionmaker
 from storage.models import CrawlRun, SourcePoll
 from tests.conftest import run_scrapy, scrapy_env
+from tests.loopback import QuietHandler, serving
 
 BROKEN_IP = "127.0.0.12"
 
 
-class _Failing(BaseHTTPRequestHandler):
+class _Failing(QuietHandler):
     """Answers every request with 500, as a site whose application server is down."""
 
-    protocol_version = "HTTP/1.1"
-
     def do_GET(self) -> None:
-        body = b"<h1>500 Internal Server Error</h1>"
-        self.send_response(500)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+        self.send_page(500, "<h1>500 Internal Server Error</h1>", "text/html")
 
 
 @pytest.fixture
 def broken_site() -> Iterator[str]:
-    server = ThreadingHTTPServer((BROKEN_IP, free_port()), _Failing)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{BROKEN_IP}:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_Failing, BROKEN_IP, free_port()) as base:
+        yield base
 
 
 def broken_registry(tmp_path: Path, base: str) -> Path:

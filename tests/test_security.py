@@ -6,10 +6,8 @@ from __future__ import annotations
 import ast
 import asyncio
 import ipaddress
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -21,6 +19,7 @@ from crawler.fetch import render_meta
 from crawler.middlewares.netguard import BlockedAddress, NetGuardMiddleware, address_kind
 from fixtureweb import free_port
 from tests.conftest import REPO, run_scrapy, scrapy_env
+from tests.loopback import QuietHandler, serving
 
 EVIL_IP = "127.0.0.14"
 
@@ -109,11 +108,10 @@ def test_text_never_becomes_sql() -> None:
 # --- through a crawl -------------------------------------------------------------------------
 
 
-class _Evil(BaseHTTPRequestHandler):
+class _Evil(QuietHandler):
     """A source whose listing links off its host and to private addresses, and whose article
     redirects to the cloud metadata address."""
 
-    protocol_version = "HTTP/1.1"
     requests: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
@@ -129,7 +127,7 @@ class _Evil(BaseHTTPRequestHandler):
                 "http://evil.example/a/4",
             ]
             page = "".join(f'<li><a href="{u}">خبر</a></li>' for u in links)
-            self._send(
+            self.send_page(
                 200,
                 f'<html><body><ul>{page}</ul><a rel="next" href="http://10.0.0.9/news?page=2">بعدی</a>'
                 "</body></html>",
@@ -141,34 +139,20 @@ class _Evil(BaseHTTPRequestHandler):
             self.end_headers()
         elif self.path == "/a/2":
             body = "<p>" + "متن خبر آزمایشی درباره شبکه ملی اطلاعات. " * 5 + "</p>"
-            self._send(
+            self.send_page(
                 200,
                 f"<html><head><title>خبر دوم</title></head><body><article><h1>خبر دوم</h1>{body}"
                 "</article></body></html>",
             )
         else:
-            self._send(404, "<h1>404</h1>")
-
-    def _send(self, status: int, html: str) -> None:
-        data = html.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+            self.send_page(404, "<h1>404</h1>")
 
 
 @pytest.fixture
 def evil_site() -> Iterator[str]:
     _Evil.requests = []
-    server = ThreadingHTTPServer((EVIL_IP, free_port()), _Evil)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://{EVIL_IP}:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_Evil, EVIL_IP, free_port()) as base:
+        yield base
 
 
 @pytest.mark.crawl
