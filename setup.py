@@ -15,7 +15,7 @@ LAYERS = ("commands", "crawler", "pipelines", "storage", "migrations", "core")
 setup(
     packages=find_packages(include=[f"{top}{sub}" for top in LAYERS for sub in ("", ".*")]),
     package_data={
-        "commands": ["templates/*.j2"],
+        "commands": ["templates/*.j2", "templates/*.js"],
         "core": ["sources.toml", "names.toml"],
         "migrations": ["README", "script.py.mako", "versions/*.py"],
     },

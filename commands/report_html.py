@@ -1,10 +1,11 @@
 """The syndication report as one self-contained HTML page: right to left, Persian, no network.
 
-Everything the page needs is inline: CSS, one SVG timeline per release, no script, no font
-files (a system font stack that covers Persian). A Content-Security-Policy in the page itself
-forbids any fetch, so a page opened years later from an archive still renders the same. Each
-copy's text beside its reference is a closed ``<details>``, so the page reads without a script
-and opens only what the reader asks for.
+Everything the page needs is inline: CSS, one SVG timeline per release, one script (the search,
+filters and sortable tables: ``templates/explore.js``), no font files (a system font stack that
+covers Persian). A Content-Security-Policy in the page itself forbids any fetch and runs no
+script but that one, allowed by its sha256, so a page opened years later from an archive still
+renders the same. Each copy's text beside its reference is a closed ``<details>``, so the page
+reads without the script (its controls stay hidden) and opens only what the reader asks for.
 
 The markup lives in Jinja templates (``commands/templates/``, shipped as package data); this
 module works out what they draw (words, dates, the timeline's geometry) and renders them. The
@@ -17,6 +18,8 @@ FSI…PDI inside a tooltip, where no element can go).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -34,7 +37,7 @@ from markupsafe import Markup, escape
 from core.syndication.changes_text import word_changes
 from core.text.controls import CONTROLS, strip_controls
 from storage.models import TRANSLATION
-from storage.report import TEHRAN, Entry, ReleaseReport, Report
+from storage.report import TEHRAN, Entry, Outlet, ReleaseReport, Report
 
 CREDIT_LABELS = {
     "source": "منبع اصلی را ذکر کرده",
@@ -52,13 +55,27 @@ JALALI_MONTHS = (
 _FA_DIGITS = str.maketrans("0123456789.", "۰۱۲۳۴۵۶۷۸۹٫")
 FSI, PDI = "\u2068", "\u2069"
 
-# Timeline geometry (SVG user units; the SVG scales to the page width).
+# Timeline geometry (SVG user units; the SVG scales to the page width). A lane is a band of
+# delay labels above a row of markers: no label ever reaches down to a marker.
 WIDTH = 1100
 LABEL_WIDTH = 230
 LABEL_X = WIDTH - 8
 PLOT_LEFT = 28
 PLOT_RIGHT = WIDTH - LABEL_WIDTH - 16
-LANE_HEIGHT = 28
+LANE_HEIGHT = 42
+MARKER_Y = 30
+"""A lane's markers sit this far below its top; its delay labels fill the band above them."""
+MARKER_REACH = 8.5
+"""Half the height of the largest marker (the origin's diamond: a 12-unit square turned 45°)."""
+LABEL_SIZE = 11
+LABEL_ASCENT, LABEL_DESCENT = 1.2 * LABEL_SIZE, 0.5 * LABEL_SIZE
+"""Generous bounds of a label's glyphs above and below its baseline (Persian fonts reach far)."""
+LABEL_GAP = 2.0
+LABEL_BASELINE = MARKER_REACH + LABEL_DESCENT + LABEL_GAP
+"""A delay label's baseline above its marker's centre."""
+CHAR_WIDTH = 0.6 * LABEL_SIZE
+"""A generous width of one character of a label, to keep two labels of a lane apart."""
+LANE_LABEL_CHARS = 28
 TOP = 24
 AXIS_HEIGHT = 34
 NICE_STEPS_MINUTES = (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 4320, 10080, 20160, 43200)
@@ -129,6 +146,16 @@ def jalali_day(day: date) -> str:
     """«۱۱ شهریور ۱۴۰۳» for a Gregorian day."""
     jday = jdatetime.date.fromgregorian(date=day)
     return fa(f"{jday.day} {JALALI_MONTHS[jday.month - 1]} {jday.year}")
+
+
+def tehran_day(when: datetime) -> str:
+    """The Tehran day of ``when``, ISO (the value of the page's date filters)."""
+    return when.astimezone(TEHRAN).date().isoformat()
+
+
+def timestamp(when: datetime) -> int:
+    """Seconds since the epoch: what a date column sorts by."""
+    return int(when.timestamp())
 
 
 def text_direction(lang: str) -> str:
@@ -219,10 +246,20 @@ class Dot:
 
 
 @dataclass(frozen=True)
+class Label:
+    """A delay written above its marker; ``x`` is its middle."""
+
+    x: float
+    y: float
+    text: str
+
+
+@dataclass(frozen=True)
 class Lane:
     label: str
     y: float
     dots: list[Dot]
+    labels: list[Label]
 
 
 @dataclass(frozen=True)
@@ -281,6 +318,26 @@ def _dot(copy: Entry, x: float) -> Dot:
     return Dot(copy, x, colour, colour if copy.delay_basis == "published" else "#fff")
 
 
+def _labels(y: float, placed: Iterable[tuple[float, str]]) -> list[Label]:
+    """Labels for ``(x, text)`` pairs in the band above the markers of the lane at ``y``, earliest
+    first; a label that would run into one already placed is left out (the dot's tooltip and the
+    copies table still give its delay), and none runs off the chart's left edge."""
+    labels: list[Label] = []
+    spans: list[tuple[float, float]] = []
+    for x, text in placed:
+        half = len(text) * CHAR_WIDTH / 2 + LABEL_GAP
+        middle = max(x, half)
+        if any(middle - half < right and left < middle + half for left, right in spans):
+            continue
+        spans.append((middle - half, middle + half))
+        labels.append(Label(middle, round(y - LABEL_BASELINE, 1), text))
+    return labels
+
+
+def _lane(label: str, y: float, dots: list[Dot], texts: Iterable[str]) -> Lane:
+    return Lane(label, y, dots, _labels(y, zip((d.x for d in dots), texts, strict=True)))
+
+
 def timeline(release: ReleaseReport) -> Timeline:
     """The chart of one release's copies by delay (see :class:`Timeline`)."""
     low, high, step = _scale(c.delay_seconds for c in release.copies)
@@ -290,20 +347,27 @@ def timeline(release: ReleaseReport) -> Timeline:
 
     # An origin gets its own lane; without one, zero is the first copy, already in its lane.
     first = 1 if release.zero_is_origin else 0
+    zero_label = "مبدأ" if release.zero_is_origin else "نخستین نسخه"
     lanes = [
-        Lane(label, TOP + LANE_HEIGHT * i + LANE_HEIGHT / 2, [_dot(c, x(c.delay_seconds)) for c in copies])
+        _lane(
+            label,
+            TOP + LANE_HEIGHT * i + MARKER_Y,
+            [_dot(c, x(c.delay_seconds)) for c in copies],
+            (duration(c.delay_seconds) for c in copies),
+        )
         for i, (label, copies) in enumerate(_by_outlet(release.copies), start=first)
     ]
     axis_y = TOP + (first + len(lanes)) * LANE_HEIGHT
     origin = None
     if release.zero_is_origin:
         zero = release.zero
-        origin = Lane(zero.outlet.label, TOP + LANE_HEIGHT / 2, [Dot(zero, x(0), ZERO_COLOUR, ZERO_COLOUR)])
+        dot = Dot(zero, x(0), ZERO_COLOUR, ZERO_COLOUR)
+        origin = _lane(zero.outlet.label, TOP + MARKER_Y, [dot], [zero_label])
     return Timeline(
         height=axis_y + AXIS_HEIGHT,
         axis_y=axis_y,
         zero_x=x(0),
-        zero_label="مبدأ" if release.zero_is_origin else "نخستین نسخه",
+        zero_label=zero_label,
         ticks=_ticks(low, high, step, x),
         origin=origin,
         lanes=lanes,
@@ -311,6 +375,35 @@ def timeline(release: ReleaseReport) -> Timeline:
 
 
 # --- the page -------------------------------------------------------------------------------
+
+
+def choices(report: Report) -> tuple[list[Outlet], list[Outlet]]:
+    """The filters' options: every outlet the page shows a document of (a copy, an origin or
+    first copy, a single story), and every release's source, each by label."""
+    outlets: dict[str, Outlet] = {}
+    sources: dict[str, Outlet] = {}
+    for release in report.releases:
+        for entry in (release.zero, *release.copies):
+            outlets.setdefault(entry.outlet.site, entry.outlet)
+        if release.source is not None:
+            sources.setdefault(release.source.site, release.source)
+    for single in report.single_stories:
+        outlets.setdefault(single.outlet.site, single.outlet)
+
+    def by_label(found: dict[str, Outlet]) -> list[Outlet]:
+        return sorted(found.values(), key=lambda o: (o.label, o.site))
+
+    return by_label(outlets), by_label(sources)
+
+
+@cache
+def script() -> tuple[Markup, str]:
+    """The page's one script, as the templates ship it, and its CSP source (``'sha256-…'``)."""
+    env = environment()
+    assert env.loader is not None
+    source = env.loader.get_source(env, "explore.js")[0]
+    digest = base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
+    return Markup(source), f"sha256-{digest}"
 
 
 class BetweenTags(Extension):
@@ -346,6 +439,8 @@ def environment() -> Environment:
         isolate=isolate,
         clip=clip,
         href=href,
+        tehran_day=tehran_day,
+        timestamp=timestamp,
     )
     env.tests["web"] = web_url
     env.globals.update(
@@ -353,16 +448,26 @@ def environment() -> Environment:
         timeline=timeline,
         marked_words=marked_words,
         agreed=agreed,
+        choices=choices,
         credit_labels=CREDIT_LABELS,
         credit_colours=CREDIT_COLOURS,
         zero_colour=ZERO_COLOUR,
         language_names=LANGUAGE_NAMES,
         translation=TRANSLATION,
-        chart={"width": WIDTH, "top": TOP, "left": PLOT_LEFT, "right": PLOT_RIGHT, "label_x": LABEL_X},
+        chart={
+            "width": WIDTH,
+            "top": TOP,
+            "left": PLOT_LEFT,
+            "right": PLOT_RIGHT,
+            "label_x": LABEL_X,
+            "lane_chars": LANE_LABEL_CHARS,
+        },
     )
     return env
 
 
 def render(report: Report) -> str:
     """The whole page. Pure: the same report gives the same bytes."""
-    return environment().get_template("report.html.j2").render(report=report) + "\n"
+    code, digest = script()
+    page = environment().get_template("report.html.j2")
+    return page.render(report=report, script=code, script_hash=digest) + "\n"

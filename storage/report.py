@@ -20,7 +20,11 @@ Plain functions over a Session returning plain data; ``commands.report_html`` re
 - An outlet's **median delay** counts only copies of releases with a crawled origin, since a
   delay from the earliest copy says nothing about how late an outlet was.
 - Reported releases: those with an origin, a known source, or more than one document. An
-  outlet's own single story (no origin, no source, nothing else like it) is only counted.
+  outlet's own single story (no origin, no source, nothing else like it) is counted, and the newest
+  ``singles`` of them (``SINGLE_STORIES_SHOWN`` by default) are listed as :class:`Entry` rows.
+- A copy's **similarity** is the copy decision's score as stored (``documents.similarity``), and
+  each element of its chain carries the **credit phrase** as the text wrote it
+  (``attributions.phrase``, e.g. «به گزارش ایسنا»).
 - **Filters**: ``since`` / ``until`` are whole days, inclusive, in Tehran time, compared with
   the release's date (its zero's ``published_at``, else ``first_seen_at``); ``source`` is the
   registry key of the release's source.
@@ -33,6 +37,7 @@ Plain functions over a Session returning plain data; ``commands.report_html`` re
 
 from __future__ import annotations
 
+import heapq
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -50,6 +55,8 @@ from storage.models import TRANSLATION, Document, DocumentAttribution, Release, 
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 BATCH_SIZE = 500
+SINGLE_STORIES_SHOWN = 200
+"""How many single stories (the newest) the report lists; the rest are only counted."""
 
 Credit = Literal["source", "other", "none"]
 Basis = Literal["published", "first_seen"]
@@ -77,6 +84,8 @@ class Credited:
 
     name: str
     source: str | None
+    phrase: str = ""
+    """The credit as the text wrote it (``attributions.phrase``)."""
 
 
 @dataclass
@@ -103,10 +112,25 @@ class Entry:
     """``translation`` for a retelling in another language (``storage.translations``)."""
     evidence: dict[str, Any] | None = None
     """A translation's stored evidence (figures, names, dates that agreed)."""
+    similarity: float | None = None
+    """The copy decision's score against the release's head (``documents.similarity``); ``None``
+    for the head itself and for a copy linked without a text measure."""
 
     @property
     def changed_figures(self) -> bool:
         return self.changes is not None and bool(self.changes.figures)
+
+    @property
+    def phrases(self) -> list[str]:
+        """The chain's credit phrases as written, each once, nearest first."""
+        return list(dict.fromkeys(c.phrase for c in self.chain if c.phrase))
+
+    @property
+    def changed(self) -> bool:
+        """Whether the copy was compared and differs from the reference in any way the comparison
+        counts: a sentence cut, added or reworded, a figure, or the title."""
+        c = self.changes
+        return c is not None and bool(c.cut or c.added or c.reworded or c.figures or c.title is not None)
 
 
 @dataclass
@@ -183,7 +207,9 @@ class Report:
     """Most copies first."""
     coverage: Coverage
     own_stories: int
-    """Single own stories in the date range that the report leaves out."""
+    """Single own stories in the date range (no origin, no source, no copy)."""
+    single_stories: list[Entry] = field(default_factory=list)
+    """The newest of them, newest first, at most ``singles`` (see :func:`build_report`)."""
     since: date | None = None
     until: date | None = None
     source: Outlet | None = None
@@ -197,6 +223,7 @@ def build_report(
     until: date | None = None,
     source: str | None = None,
     now: datetime | None = None,
+    singles: int = SINGLE_STORIES_SHOWN,
 ) -> Report:
     """The report over every release (newest first) in the filters; see the module docstring.
 
@@ -214,11 +241,18 @@ def build_report(
             raise UnknownSource(source)
     releases: list[ReleaseReport] = []
     own_stories = 0
+    newest: list[tuple[datetime, int, Entry]] = []  # a min-heap: the oldest kept story on top
     for release, docs in _releases(session, source_id):
         report = release_report(release, docs, sources, outlets_by_key)
         if report is None:
-            if in_days(_single_date(docs), since, until):
+            when = _single_date(docs)
+            if in_days(when, since, until):
                 own_stories += 1
+                kept = (when, docs[0].document_id, docs[0])
+                if len(newest) < singles:
+                    heapq.heappush(newest, kept)
+                elif singles and kept[:2] > newest[0][:2]:
+                    heapq.heapreplace(newest, kept)
             continue
         if in_days(report.date, since, until):
             attach_changes(session, report)
@@ -229,6 +263,7 @@ def build_report(
         outlets=outlet_table(releases),
         coverage=coverage(releases),
         own_stories=own_stories,
+        single_stories=[entry for *_, entry in sorted(newest, key=lambda k: k[:2], reverse=True)],
         since=since,
         until=until,
         source=outlets_by_key.get(source) if source is not None else None,
@@ -259,13 +294,18 @@ def _releases(session: Session, source_id: int | None) -> Iterator[tuple[_Releas
         last_id = batch[-1].id
         ids = [r.id for r in batch]
         chains: dict[int, list[Credited]] = defaultdict(list)
-        for doc_id, name, key in session.execute(
-            select(DocumentAttribution.document_id, DocumentAttribution.name, DocumentAttribution.source_key)
+        for doc_id, name, key, phrase in session.execute(
+            select(
+                DocumentAttribution.document_id,
+                DocumentAttribution.name,
+                DocumentAttribution.source_key,
+                DocumentAttribution.phrase,
+            )
             .join(Document, Document.id == DocumentAttribution.document_id)
             .where(Document.release_id.in_(ids))
             .order_by(DocumentAttribution.document_id, DocumentAttribution.position)
         ):
-            chains[doc_id].append(Credited(name, key))
+            chains[doc_id].append(Credited(name, key, phrase))
         docs: dict[int, list[Entry]] = defaultdict(list)
         for row in session.execute(
             select(
@@ -280,6 +320,7 @@ def _releases(session: Session, source_id: int | None) -> Iterator[tuple[_Releas
                 Document.lang,
                 Document.link,
                 Document.link_evidence,
+                Document.similarity,
             ).where(Document.release_id.in_(ids))
         ):
             docs[row.release_id].append(
@@ -295,6 +336,7 @@ def _releases(session: Session, source_id: int | None) -> Iterator[tuple[_Releas
                     lang=row.lang,
                     link=row.link,
                     evidence=row.link_evidence if row.link == TRANSLATION else None,
+                    similarity=row.similarity,
                 )
             )
         for release in batch:
