@@ -34,6 +34,7 @@ from sqlalchemy import inspect, select
 
 import crawler.settings
 import crawler.settings_fixture
+from commands import report_html
 from fixtureweb import FixtureWeb
 from storage.db import make_engine
 from storage.migrate import head_revision
@@ -146,6 +147,8 @@ def scrapyd() -> Iterator[Scrapyd]:
         # scrapyd-deploy builds in the checkout (build/, manba.egg-info/): one test session at a time.
         with (Path(tempfile.gettempdir()) / "manba-scrapyd-deploy.lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            # A build left by an earlier deploy would carry files the package data no longer lists.
+            shutil.rmtree(REPO / "build", ignore_errors=True)
             deploy = subprocess.run(
                 [str(BIN / "scrapyd-deploy"), "local", "--version", "test"],
                 cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
@@ -196,15 +199,18 @@ def test_the_deployed_project_lists_its_spiders(scrapyd: Scrapyd) -> None:
 
 
 def test_the_egg_reads_its_own_registry_and_migrations(scrapyd: Scrapyd) -> None:
-    """The shipped registry and the Alembic scripts, read from the deployed (zipped) egg."""
+    """The shipped registry, the Alembic scripts and the report's script, read from the deployed
+    (zipped) egg."""
     egg = scrapyd.home / "eggs" / "manba" / "test.egg"
     code = f"""
 import json, sys
 sys.path.append({str(egg)!r})
+from commands import report_html
 from core.registry import load_registry
 from storage.migrate import head_revision
 registry = load_registry()
-print(json.dumps({{"path": str(registry.path), "sources": list(registry.sources), "head": head_revision()}}))
+print(json.dumps({{"path": str(registry.path), "sources": list(registry.sources), "head": head_revision(),
+                  "module": report_html.__file__, "script": report_html.script()[1]}}))
 """
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=scrapyd.home, env=scrapyd.env, capture_output=True, text=True,
@@ -215,6 +221,7 @@ print(json.dumps({{"path": str(registry.path), "sources": list(registry.sources)
     assert found["path"] == str(egg / "core" / "sources.toml")
     assert {"ict", "isna"} <= set(found["sources"])
     assert found["head"] == head_revision()
+    assert found["module"].startswith(str(egg)) and found["script"] == report_html.script()[1]
 
 
 def test_a_scheduled_crawl_stores_every_labelled_article(
