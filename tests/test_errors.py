@@ -106,6 +106,8 @@ def _runs_recorded(workdir: Path) -> int:
 def test_a_mistake_is_one_line_and_exit_2(row: Row, workdir: Path) -> None:
     store = sqlite_path(row.env.get("MANBA_DATABASE_URL", "sqlite://"))
     had_directory = store is not None and store.parent.exists()
+    if "does not exist" in row.line:
+        assert not had_directory, f"{store} must not exist for this row (an old Manba created it?)"
     status, lines, everything = _run(row, workdir)
     assert status == row.status, everything[-3000:]
     assert "Traceback" not in everything
