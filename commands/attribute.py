@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import IO, Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
+from commands import CommandError, ManbaCommand, load_sources
 from core.attribution import NameIndex, find_attributions
 from core.attribution.evaluate import LabelledFileError, describe, evaluate_labelled, read_labelled, report
-from core.registry import RegistryError, load_registry
+from core.registry import RegistryError
 from crawler.shell import chain_line
 
 
@@ -33,7 +33,7 @@ def _lines(stream: IO[bytes]) -> Iterator[str]:
         yield line.removeprefix("\ufeff") if n == 0 else line
 
 
-class Command(ScrapyCommand):
+class Command(ManbaCommand, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
@@ -75,21 +75,21 @@ class Command(ScrapyCommand):
                             help="with --evaluate: list misses and wrong credits (not of the blind split "
                                  "unless --split blind)")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def perform(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         if opts.evaluate is not None:
             if args or opts.site is not None:
-                raise UsageError("--evaluate FILE takes no PATH and no --site", print_help=False)
+                raise CommandError("--evaluate FILE takes no PATH and no --site")
         elif len(args) != 1:
-            raise UsageError("give exactly one PATH (- for stdin)")
+            raise CommandError("give exactly one PATH to read texts from (- for stdin)")
         elif opts.split is not None or opts.errors:
-            raise UsageError("--split and --errors go with --evaluate FILE", print_help=False)
-        try:
-            registry = load_registry(self.settings.get("MANBA_SOURCES_FILE"))
-            if opts.site is not None:
+            raise CommandError("--split and --errors go with --evaluate FILE")
+        registry = load_sources(self.settings)
+        if opts.site is not None:
+            try:
                 registry.get(opts.site)
-        except RegistryError as exc:
-            raise UsageError(str(exc), print_help=False) from None
+            except RegistryError as exc:
+                raise CommandError(f"--site {opts.site}: {exc}") from None
         names = NameIndex.from_registry(registry)
         if opts.evaluate is not None:
             self._evaluate(Path(opts.evaluate), names, opts.split, opts.errors)
@@ -99,7 +99,7 @@ class Command(ScrapyCommand):
             self._write(sys.stdin.buffer, names, opts.site, opts.text)
             return
         if not Path(path).is_file():
-            raise UsageError(f"cannot read {path}: no such file", print_help=False)
+            raise CommandError(f"cannot read {path}: no such file; give a text file, one text a line")
         with Path(path).open("rb") as stream:
             self._write(stream, names, opts.site, opts.text)
 
@@ -108,11 +108,11 @@ class Command(ScrapyCommand):
         try:
             rows = read_labelled(path)
         except LabelledFileError as exc:
-            raise UsageError(str(exc), print_help=False) from None
+            raise CommandError(f"--evaluate {path}: {exc}") from None
         if split is not None:
             rows = [r for r in rows if r.get("split") == split]
             if not rows:
-                raise UsageError(f"{path} has no text in split {split!r}", print_help=False)
+                raise CommandError(f"--split {split}: {path} has no text in that split")
         outcomes = evaluate_labelled(rows, names)
         print(f"attribution on {path}: {len(rows)} texts")
         print(report(rows, outcomes))

@@ -10,7 +10,8 @@ with its stats; its close-time checks (``core.checks``) decide the exit status:
     0  the crawl ran and every check passed (or nothing was due)
     1  a check failed (each failure is printed on stderr and kept with the run), or the crawl
        could not start
-    2  usage or configuration error (unknown store, bad registry, an invalid MANBA setting)
+    2  usage or configuration error (a store that is missing or unreachable, a broken sources
+       file, an invalid MANBA setting): one line on stderr
 
 so cron, a systemd timer or a Kubernetes CronJob sees a failed crawl as a failed job.
 """
@@ -22,18 +23,19 @@ import sys
 from datetime import UTC, datetime
 
 from scrapy.commands import BaseRunSpiderCommand
-from scrapy.exceptions import UsageError
 
-from commands import exit_on_invalid_settings
-from core.registry import RegistryError, load_registry
-from crawler.config import database_url, sources_file
+from commands import CommandError, ManbaCommand, load_sources
+from crawler.config import database_url
 from storage.crawlstate import due_sources
-from storage.db import make_engine, make_sessionmaker
+from storage.db import check_reachable, make_engine, make_sessionmaker
 from storage.migrate import upgrade_engine
 
 
-class Command(BaseRunSpiderCommand):
+class Command(ManbaCommand, BaseRunSpiderCommand):
     requires_project = True
+    checks_settings = True
+    keys: list[str]
+    """The enabled sources with start pages, found before the crawl starts."""
 
     def syntax(self) -> str:
         return "[--all] [-s NAME=VALUE ...]"
@@ -56,27 +58,27 @@ class Command(BaseRunSpiderCommand):
         super().add_options(parser)
         parser.add_argument("--all", action="store_true", help="crawl every enabled source, due or not")
 
-    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
-        super().process_options(args, opts)
-        exit_on_invalid_settings(self)
-
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        assert self.settings is not None and self.crawler_process is not None
-        if args:
-            raise UsageError(f"unexpected argument(s): {' '.join(args)}")
+    def check_before_start(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        self.no_arguments(args)
         if opts.spargs:
-            raise UsageError("crawlall takes no spider arguments: it chooses the sources itself")
-        try:
-            registry = load_registry(sources_file(self.settings))
-        except RegistryError as exc:
-            print(f"scrapy crawlall: {exc}", file=sys.stderr)
-            self.exitcode = 2
-            return
+            raise CommandError(
+                "crawlall takes no spider arguments (-a): it chooses the sources itself; "
+                "use scrapy crawl sources -a source=KEY for some of them"
+            )
+        registry = load_sources(self.settings)
         keys = [s.key for s in registry.enabled() if s.start_urls()]
         if not keys:
-            print(f"scrapy crawlall: no enabled source with start pages in {registry.path}", file=sys.stderr)
-            self.exitcode = 2
-            return
+            raise CommandError(
+                f"no enabled source with start pages in {registry.path}: enable one, or point "
+                "MANBA_SOURCES_FILE at another registry"
+            )
+        check_reachable(database_url(self.settings))
+        self.keys = keys
+
+    def perform(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None and self.crawler_process is not None
+        keys = self.keys
         if not opts.all:
             keys = self._due(keys)
             if not keys:

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
+from commands import CommandError, ManbaCommand
 from commands.report import day
 from crawler.config import database_url
-from storage.db import StoreNotReady
 from storage.export import (
     CSV_FIELDS,
     EVERYTHING,
@@ -36,7 +35,7 @@ FORMATS = ("jsonl", "json", "csv")
 SUFFIXES = {".jsonl": "jsonl", ".jl": "jsonl", ".json": "json", ".csv": "csv"}
 
 
-class ExportRefused(Exception):
+class ExportRefused(CommandError):
     """An output the command will not write (one line for the user)."""
 
 
@@ -117,7 +116,7 @@ class Target:
         return not self.overwrite and self.path.exists() and self.path.stat().st_size > 0
 
 
-class Command(ScrapyCommand):
+class Command(ManbaCommand, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
@@ -165,24 +164,17 @@ class Command(ScrapyCommand):
             "--release", type=int, action="append", default=[], metavar="ID", help="this release (repeatable)"
         )
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def perform(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        if args:
-            raise UsageError(f"unexpected argument(s): {' '.join(args)}")
+        self.no_arguments(args)
         try:
             self._export(opts, database_url(self.settings))
-        except StoreNotReady as exc:
-            self._refuse(str(exc))
         except UnknownSource as exc:
-            self._refuse(f"no source {exc.args[0]!r} in the store (--source takes a registry key)")
+            raise CommandError(f"--source {exc.args[0]}: no such source in the store (give a registry key, "
+                               "as scrapy sources lists them)") from exc
         except UnknownRelease as exc:
-            self._refuse(f"no release {exc.args[0]} in the store (--release takes a release id)")
-        except ExportRefused as exc:
-            self._refuse(str(exc))
-
-    def _refuse(self, message: str) -> None:
-        print(f"scrapy export: {message}", file=sys.stderr)
-        self.exitcode = 2
+            raise CommandError(f"--release {exc.args[0]}: no such release in the store "
+                               "(give a release id)") from exc
 
     def _export(self, opts: argparse.Namespace, url: str) -> None:
         if opts.since and opts.until and opts.since > opts.until:

@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
+from commands import CommandError, ManbaCommand, load_sources
 from commands.summary import share
 from core.attribution import NameIndex
-from core.registry import RegistryError, load_registry
 from core.syndication.similarity import COPY_THRESHOLD
-from crawler.config import database_url, sources_file
+from crawler.config import database_url
 from storage.credited import relink
-from storage.db import make_engine, make_sessionmaker, sqlite_path
+from storage.db import check_reachable, make_engine, make_sessionmaker, shown, sqlite_path
 from storage.migrate import upgrade_engine
 from storage.recluster import recluster
 from storage.write import sync_sources
 
 
-class Command(ScrapyCommand):
+class Command(ManbaCommand, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
@@ -54,20 +52,16 @@ class Command(ScrapyCommand):
             help=f"containment at or above which two texts are one release (default {COPY_THRESHOLD})",
         )
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def perform(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        if args:
-            raise UsageError(f"unexpected argument(s): {' '.join(args)}")
+        self.no_arguments(args)
         url = database_url(self.settings)
         path = sqlite_path(url)
         if path is not None and not path.exists():
-            print(f"scrapy recluster: no store at {path}", file=sys.stderr)
-            self.exitcode = 2
-            return
-        try:
-            registry = load_registry(sources_file(self.settings))
-        except RegistryError as exc:
-            raise UsageError(str(exc), print_help=False) from None
+            raise CommandError(f"no store at {path}: run a crawl first, or point MANBA_DATABASE_URL "
+                               f"(now {shown(url)}) at an existing store")
+        registry = load_sources(self.settings)
+        check_reachable(url)
         engine = make_engine(url, create_dir=False)
         try:
             upgrade_engine(engine)

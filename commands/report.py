@@ -12,12 +12,11 @@ from typing import Any, ClassVar
 
 import jdatetime
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
+from commands import CommandError, ManbaCommand
 from commands.report_html import render
 from core.text.digits import ascii_digits
 from crawler.config import database_url
-from storage.db import StoreNotReady
 from storage.read import reading
 from storage.report import UnknownSource, build_report
 
@@ -42,7 +41,7 @@ def day(value: str) -> date:
         ) from None
 
 
-class Command(ScrapyCommand):
+class Command(ManbaCommand, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
@@ -76,12 +75,11 @@ class Command(ScrapyCommand):
         )
         parser.add_argument("--source", metavar="KEY", help="releases of this registry source only")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def perform(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        if args:
-            raise UsageError(f"unexpected argument(s): {' '.join(args)}")
+        self.no_arguments(args)
         if opts.since and opts.until and opts.since > opts.until:
-            raise UsageError("--since is after --until")
+            raise CommandError(f"--since {opts.since} is after --until {opts.until}: swap them")
         try:
             with reading(database_url(self.settings)) as session:
                 report = build_report(
@@ -91,14 +89,9 @@ class Command(ScrapyCommand):
                     source=opts.source,
                     now=datetime.now(UTC),
                 )
-        except StoreNotReady as exc:
-            print(f"scrapy report: {exc}", file=sys.stderr)
-            self.exitcode = 2
-            return
         except UnknownSource as exc:
-            print(f"scrapy report: no source {exc.args[0]!r} in the store", file=sys.stderr)
-            self.exitcode = 2
-            return
+            raise CommandError(f"--source {exc.args[0]}: no such source in the store (give a registry key, "
+                               "as scrapy sources lists them)") from exc
         page = render(report)
         if opts.output and opts.output != "-":
             _write(Path(opts.output), page)

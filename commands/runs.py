@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
+from commands import CommandError, ManbaCommand
 from crawler.config import database_url
-from storage.db import make_engine, make_sessionmaker, sqlite_path
+from storage.db import check_reachable, make_engine, make_sessionmaker, shown, sqlite_path
 from storage.migrate import upgrade_engine
 from storage.models import CrawlRun
 from storage.runs import recent_runs, stage_counts
@@ -51,7 +50,7 @@ def _took(seconds: float | None) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
 
 
-class Command(ScrapyCommand):
+class Command(ManbaCommand, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
@@ -68,18 +67,17 @@ class Command(ScrapyCommand):
         parser.add_argument("--json", action="store_true", help="one JSON object a run")
         parser.add_argument("--show", type=int, metavar="RUN_ID", help="one run in detail, with its stats")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def perform(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        if args:
-            raise UsageError(f"unexpected argument(s): {' '.join(args)}")
+        self.no_arguments(args)
         if opts.n < 1:
-            raise UsageError("-n must be at least 1")
+            raise CommandError(f"-n {opts.n}: must be at least 1")
         url = database_url(self.settings)
         path = sqlite_path(url)
         if path is not None and not path.exists():
-            print(f"scrapy runs: no store at {path}", file=sys.stderr)
-            self.exitcode = 2
-            return
+            raise CommandError(f"no store at {path}: run a crawl first, or point MANBA_DATABASE_URL "
+                               f"(now {shown(url)}) at an existing store")
+        check_reachable(url)
         engine = make_engine(url, create_dir=False, reader=True)
         try:
             upgrade_engine(engine)
@@ -87,9 +85,7 @@ class Command(ScrapyCommand):
                 if opts.show is not None:
                     run = session.get(CrawlRun, opts.show)
                     if run is None:
-                        print(f"scrapy runs: no crawl run {opts.show}", file=sys.stderr)
-                        self.exitcode = 2
-                        return
+                        raise CommandError(f"--show {opts.show}: no such crawl run (scrapy runs lists them)")
                     self._show(run, as_json=opts.json)
                     return
                 runs = recent_runs(session, opts.n)

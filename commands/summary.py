@@ -7,10 +7,9 @@ import sys
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
+from commands import CommandError, ManbaCommand
 from crawler.config import database_url
-from storage.db import StoreNotReady
 from storage.label_scores import ChangeScore
 from storage.read import reading
 from storage.summary import (
@@ -141,7 +140,7 @@ def share(value: str) -> float:
     return number
 
 
-class Command(ScrapyCommand):
+class Command(ManbaCommand, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
@@ -174,30 +173,24 @@ class Command(ScrapyCommand):
             help="with --labels: exit 1 when fewer labelled copies than SHARE are linked to their origin",
         )
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def perform(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        if args:
-            raise UsageError(f"unexpected argument(s): {' '.join(args)}")
+        self.no_arguments(args)
         articles = None
         if opts.min_origin_links is not None and not opts.labels:
-            raise UsageError("--min-origin-links needs --labels", print_help=False)
+            raise CommandError("--min-origin-links needs --labels PATH")
         if opts.labels:
             try:
                 articles = load_labels(opts.labels)
             except (OSError, ValueError) as exc:
-                raise UsageError(f"cannot read labels: {exc}", print_help=False) from None
+                raise CommandError(f"--labels {opts.labels}: cannot read it ({exc})") from None
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(encoding="utf-8")
-        try:
-            with reading(database_url(self.settings)) as session:
-                run = last_run(session)
-                lines = format_run(run)
-                lines += format_sites(documents_per_site(session, run.id if run else None))
-                report = compare_labels(session, articles) if articles is not None else None
-        except StoreNotReady as exc:
-            print(f"scrapy summary: {exc}", file=sys.stderr)
-            self.exitcode = 2
-            return
+        with reading(database_url(self.settings)) as session:
+            run = last_run(session)
+            lines = format_run(run)
+            lines += format_sites(documents_per_site(session, run.id if run else None))
+            report = compare_labels(session, articles) if articles is not None else None
         if report is not None:
             lines += format_labels(opts.labels, report)
             if not report.ok:

@@ -6,6 +6,7 @@ source. See README "Adding a source" for the fields.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -80,8 +81,13 @@ class Registry:
         try:
             return self.sources[key]
         except KeyError:
-            known = ", ".join(sorted(self.sources))
-            raise RegistryError(f"unknown source {key!r} (registry {self.path} knows: {known})") from None
+            raise RegistryError(self.unknown(key)) from None
+
+    def unknown(self, key: str) -> str:
+        """Why ``key`` names no source, in one line: the closest keys, not the hundreds it knows."""
+        close = difflib.get_close_matches(key, list(self.sources), n=3)
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        return f"unknown source {key!r} in {self.path}: {hint}scrapy sources lists the registry's keys"
 
     def for_url(self, url: str) -> Source | None:
         """The source whose host (or a parent domain of it) serves ``url``."""

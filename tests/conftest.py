@@ -111,8 +111,10 @@ def postgres_database() -> Iterator[URL]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty store: a new SQLite file (in a directory the store must create), or a new schema."""
+    """An empty store: a new SQLite file (in a directory of its own, which exists: the store creates
+    no directory but the default ``data/``), or a new schema."""
     if request.param == "sqlite":
+        (tmp_path / "store").mkdir(exist_ok=True)
         return f"sqlite:///{tmp_path / 'store' / 'manba.sqlite3'}"
     return url_string(postgres_schema_url(request.getfixturevalue("postgres_database")))
 

@@ -145,8 +145,8 @@ def test_release_filter_in_both_formats(store: tuple[str, dict[str, int]], tmp_p
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("--source", "nope"), ("no source 'nope'", "registry key")),
-        (("--release", "999999"), ("no release 999999", "release id")),
+        (("--source", "nope"), ("--source nope: no such source", "registry key")),
+        (("--release", "999999"), ("--release 999999: no such release", "release id")),
         (("--since", "2024-10-02", "--until", "2024-10-01"), ("--since is after --until",)),
         (("--format", "jsonl", "--bom"), ("--bom is for CSV",)),
     ],

@@ -303,7 +303,10 @@ def test_report_command(store_url: str, tmp_path: Path) -> None:
     assert result.stdout.count('<svg class="timeline"') == 4
     result = run_scrapy("report", "--source", "nowhere", env=env)
     assert (result.returncode, result.stdout) == (2, "")
-    assert "no source 'nowhere'" in result.stderr
+    assert result.stderr.splitlines() == [
+        "scrapy report: --source nowhere: no such source in the store (give a registry key, as scrapy "
+        "sources lists them)"
+    ]
 
 
 def test_report_command_refuses_a_missing_store_and_bad_dates(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.registry import load_registry
 from storage import write
-from storage.db import make_engine, make_sessionmaker, normalise_url, sqlite_path
+from storage.db import DEFAULT_DATABASE_URL, make_engine, make_sessionmaker, normalise_url, sqlite_path
 from storage.migrate import check_ready, current_revision, head_revision, upgrade_to_head
 from storage.models import CrawlRun, Document, Release, Source
 from storage.runs import finish_run, start_run
@@ -55,8 +55,22 @@ def test_postgresql_urls_use_psycopg() -> None:
     assert normalise_url("sqlite:///data/manba.sqlite3").drivername == "sqlite"
 
 
-def test_sqlite_engine_creates_its_directory_and_sets_pragmas(tmp_path: Path) -> None:
+def test_sqlite_engine_refuses_a_missing_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mistyped path is not a new directory tree; only the default store's data/ is created."""
+    from storage.db import StoreNotReady
+
     url = f"sqlite:///{tmp_path / 'a' / 'b' / 'manba.sqlite3'}"
+    with pytest.raises(StoreNotReady, match=r"the directory .*a/b does not exist"):
+        make_engine(url)
+    assert not (tmp_path / "a").exists()
+    monkeypatch.chdir(tmp_path)
+    make_engine(DEFAULT_DATABASE_URL).dispose()
+    assert (tmp_path / "data").is_dir()
+
+
+def test_sqlite_engine_sets_pragmas(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a' / 'b' / 'manba.sqlite3'}"
+    (tmp_path / "a" / "b").mkdir(parents=True)
     engine = make_engine(url)
     try:
         with engine.connect() as connection:

@@ -34,6 +34,7 @@ def sources_file(tmp_path: Path) -> str:
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
+    (tmp_path / "data").mkdir()
     return f"sqlite:///{tmp_path / 'data' / 'manba.sqlite3'}"
 
 

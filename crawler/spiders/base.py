@@ -18,7 +18,7 @@ import contextlib
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
@@ -41,7 +41,14 @@ DEFAULT_FUTURE_TOLERANCE_HOURS = 12.0
 wide enough for a site that writes Tehran time with a UTC offset, far short of a wrong year."""
 
 
+FRAMEWORK_ARGUMENTS = {"_job": "scrapyd's job id, which scrapyd passes to every crawl it schedules"}
+"""``-a`` arguments a crawl may get from what runs it rather than from the user."""
+
+
 class ManbaSpider(scrapy.Spider):
+    arguments: ClassVar[dict[str, str]] = {}
+    """The ``-a NAME=VALUE`` arguments the spider takes, with what each means: ``scrapy crawl``
+    refuses any other (``commands/preflight.py``), where Scrapy would make it a spider attribute."""
     registry: Registry
     future_tolerance: timedelta = timedelta(hours=DEFAULT_FUTURE_TOLERANCE_HOURS)
     url_length_limit: int = 2083
@@ -62,7 +69,8 @@ class ManbaSpider(scrapy.Spider):
         return spider
 
     def check_arguments(self) -> None:
-        """Validate ``-a`` arguments once the registry is known; raise ValueError with the reason."""
+        """Validate ``-a`` arguments once the registry is known; raise ValueError with one line that
+        names the argument. ``scrapy crawl`` calls it before the crawler starts, too."""
 
     def article_request(self, url: str, source: Source | None) -> scrapy.Request:
         """The request for an article page, on its canonical URL.

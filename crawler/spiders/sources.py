@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -50,6 +50,9 @@ def feed_date(value: str | None) -> str | None:
 
 class SourcesSpider(ManbaSpider):
     name = "sources"
+    arguments: ClassVar[dict[str, str]] = {
+        "source": "registry keys, comma-separated (default: every enabled source)",
+    }
 
     def __init__(self, source: str = "", *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,9 +66,11 @@ class SourcesSpider(ManbaSpider):
         try:
             self.selected = [self.registry.get(k) for k in keys] if keys else self.registry.enabled()
         except RegistryError as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(f"-a source={self.source_arg}: {exc}") from None
         if not self.selected:
-            raise ValueError(f"no enabled source in {self.registry.path}")
+            raise ValueError(
+                f"no enabled source in {self.registry.path}: enable one there, or name one with -a source=KEY"
+            )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         callbacks = {"listing": self.parse_listing, "feed": self.parse_feed, "sitemap": self.parse_sitemap}

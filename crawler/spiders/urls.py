@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
@@ -18,22 +18,46 @@ import scrapy
 from crawler.spiders.base import ManbaSpider
 
 
+def _is_web_address(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
 class UrlsSpider(ManbaSpider):
     name = "urls"
+    arguments: ClassVar[dict[str, str]] = {
+        "urls": "article URLs, comma-separated",
+        "urls_file": "a file of article URLs, one a line (blank lines and # comments skipped)",
+    }
 
     def __init__(self, urls: str = "", urls_file: str = "", *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.url_list = [u.strip() for u in urls.split(",") if u.strip()]
-        if urls_file:
-            path = Path(urls_file)
+        self.urls_arg = urls
+        self.urls_file = urls_file
+        self.url_list: list[str] = []
+
+    def check_arguments(self) -> None:
+        url_list = [u.strip() for u in self.urls_arg.split(",") if u.strip()]
+        if self.urls_file:
+            path = Path(self.urls_file)
             if not path.is_file():
-                raise ValueError(f"urls_file not found: {urls_file}")
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
-            self.url_list += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
-        self.url_list = list(dict.fromkeys(self.url_list))
-        bad = [u for u in self.url_list if urlsplit(u).scheme not in {"http", "https"}]
+                raise ValueError(
+                    f"-a urls_file={self.urls_file}: no such file; give a file of URLs, one a line"
+                )
+            try:
+                lines = path.read_text(encoding="utf-8-sig").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ValueError(f"-a urls_file={self.urls_file}: cannot read it ({exc})") from None
+            url_list += [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        self.url_list = list(dict.fromkeys(url_list))
+        bad = [u for u in self.url_list if not _is_web_address(u)]
         if bad:
-            raise ValueError(f"not http(s) URLs: {bad[:5]}")
+            given = "-a urls_file" if bad[0] not in self.urls_arg else "-a urls"
+            more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+            raise ValueError(
+                f"{given}: {bad[0]!r}{more} is not an http(s) URL; give whole addresses such as "
+                "https://www.isna.ir/news/1403061309876/"
+            )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self.url_list:
