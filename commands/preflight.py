@@ -58,6 +58,7 @@ def check_crawl(
         spider.registry = registry
         try:
             spider.check_arguments()
+            spider.check_crawl()
         except ValueError as exc:
             raise CommandError(str(exc)) from None
     if read_bool(settings, "MANBA_STORE_ENABLED", True):

@@ -72,6 +72,11 @@ class ManbaSpider(scrapy.Spider):
         """Validate ``-a`` arguments once the registry is known; raise ValueError with one line that
         names the argument. ``scrapy crawl`` calls it before the crawler starts, too."""
 
+    def check_crawl(self) -> None:
+        """What ``scrapy crawl`` alone refuses, after :meth:`check_arguments`: a crawl that could do
+        nothing. ``scrapy shell``, ``parse`` and ``check`` build the spider without ``-a`` and are
+        not refused. Raise ValueError with one line."""
+
     def article_request(self, url: str, source: Source | None) -> scrapy.Request:
         """The request for an article page, on its canonical URL.
 

@@ -59,6 +59,11 @@ class UrlsSpider(ManbaSpider):
                 "https://www.isna.ir/news/1403061309876/"
             )
 
+    def check_crawl(self) -> None:
+        if not self.url_list:
+            where = f"-a urls_file={self.urls_file} lists no URL" if self.urls_file else "no URL given"
+            raise ValueError(f"nothing to crawl ({where}): pass -a urls=U1,U2 or -a urls_file=PATH")
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self.url_list:
             self.logger.error("nothing to crawl: pass -a urls=U1,U2 or -a urls_file=PATH")
