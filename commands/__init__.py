@@ -45,8 +45,15 @@ def command_name(command: ScrapyCommand) -> str:
 
 
 def refuse(command: ScrapyCommand, message: str) -> NoReturn:
-    """Print ``message`` as the command's one line on stderr and exit 2 (a usage error)."""
-    print(f"scrapy {command_name(command)}: {message}", file=sys.stderr)
+    """Print ``message`` as the command's one line on stderr and exit 2 (a usage error). The line is
+    UTF-8 whatever the locale: a URL, a path or a source's name can be Persian."""
+    line = f"scrapy {command_name(command)}: {message}\n"
+    sys.stderr.flush()
+    if hasattr(sys.stderr, "buffer"):
+        sys.stderr.buffer.write(line.encode("utf-8"))
+    else:  # a replaced stream (tests capturing it)
+        sys.stderr.write(line)
+    sys.stderr.flush()
     raise SystemExit(2)
 
 

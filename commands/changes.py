@@ -12,11 +12,10 @@ import sys
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
+from commands import CommandError, ManbaCommand
 from core.syndication.changes_text import format_text, shown
 from crawler.config import database_url
-from storage.db import StoreNotReady
 from storage.lookup import NoComparison, comparison_at
 from storage.read import reading
 
@@ -24,7 +23,7 @@ NOT_A_COPY_HINT = "give the URL of one of its release's copies (scrapy export li
 NOT_STORED_HINT = "check the URL, or crawl it first: scrapy crawl urls -a urls=URL"
 
 
-class Command(ScrapyCommand):
+class Command(ManbaCommand, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
@@ -52,27 +51,17 @@ class Command(ScrapyCommand):
             "--all", dest="every_row", action="store_true", help="show the unchanged sentences too"
         )
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def perform(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         if len(args) != 1:
-            raise UsageError("give exactly one URL")
+            raise CommandError("give exactly one URL: scrapy changes URL [--all]")
         url = args[0]
         try:
             with reading(database_url(self.settings)) as session:
                 doc, comparison = comparison_at(session, url)
                 text = format_text(comparison, doc.canonical_url, every_row=opts.every_row)
-        except StoreNotReady as exc:
-            self._fail(str(exc))
-            return
         except NoComparison as exc:
             hint = NOT_A_COPY_HINT if exc.stored else NOT_STORED_HINT
-            self._fail(f"{shown(exc.url)} {exc.reason}; {hint}")
-            return
+            raise CommandError(f"{shown(exc.url)} {exc.reason}; {hint}") from exc
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
-
-    def _fail(self, message: str) -> None:
-        """One line on stderr, in UTF-8 whatever the locale (a URL can hold Persian), and exit 2."""
-        sys.stderr.buffer.write(f"scrapy changes: {message}\n".encode())
-        sys.stderr.flush()
-        self.exitcode = 2

@@ -9,13 +9,12 @@ import sys
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 from sqlalchemy import func, select
 
-from core.registry import Registry, RegistryError, load_registry
-from crawler.config import database_url, sources_file
+from commands import CommandError, ManbaCommand, load_sources
+from core.registry import Registry
+from crawler.config import database_url
 from storage.credited import UnknownName, unknown_names
-from storage.db import StoreNotReady
 from storage.models import Document, DocumentAttribution, Source
 from storage.read import reading
 
@@ -57,7 +56,7 @@ def format_registry(registry: Registry, published: dict[str, int], credited: dic
     return lines
 
 
-class Command(ScrapyCommand):
+class Command(ManbaCommand, ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
@@ -86,30 +85,24 @@ class Command(ScrapyCommand):
                             help="with --unknown: list the N most credited (default 30)")
         parser.add_argument("--json", action="store_true", help="with --unknown: one JSON object a name")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def perform(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        if args:
-            raise UsageError(f"unexpected argument(s): {' '.join(args)}")
+        self.no_arguments(args)
         if opts.json and not opts.unknown:
-            raise UsageError("--json goes with --unknown", print_help=False)
+            raise CommandError("--json goes with --unknown: scrapy sources --unknown --json")
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(encoding="utf-8")
-        try:
-            with reading(database_url(self.settings)) as session:
-                if opts.unknown:
-                    groups = unknown_names(session)
-                else:
-                    published = dict(session.execute(
-                        select(Source.key, func.count(Document.id))
-                        .join(Document, Document.source_id == Source.id).group_by(Source.key)).all())
-                    credited = {key: n for key, n in session.execute(
-                        select(DocumentAttribution.source_key, func.count())
-                        .where(DocumentAttribution.source_key.is_not(None))
-                        .group_by(DocumentAttribution.source_key)) if key is not None}
-        except StoreNotReady as exc:
-            print(f"scrapy sources: {exc}", file=sys.stderr)
-            self.exitcode = 2
-            return
+        with reading(database_url(self.settings)) as session:
+            if opts.unknown:
+                groups = unknown_names(session)
+            else:
+                published = dict(session.execute(
+                    select(Source.key, func.count(Document.id))
+                    .join(Document, Document.source_id == Source.id).group_by(Source.key)).all())
+                credited = {key: n for key, n in session.execute(
+                    select(DocumentAttribution.source_key, func.count())
+                    .where(DocumentAttribution.source_key.is_not(None))
+                    .group_by(DocumentAttribution.source_key)) if key is not None}
         if opts.unknown:
             if opts.json:
                 for group in groups[: opts.top]:
@@ -117,8 +110,5 @@ class Command(ScrapyCommand):
             else:
                 print("\n".join(format_unknown(groups, opts.top)))
             return
-        try:
-            registry = load_registry(sources_file(self.settings))
-        except RegistryError as exc:
-            raise UsageError(str(exc), print_help=False) from None
+        registry = load_sources(self.settings)
         print("\n".join(format_registry(registry, published, credited)))
