@@ -41,8 +41,10 @@ lint: venv
 # Two pytest workers (pytest-xdist: most of the suite's time is crawls, which also wait on
 # servers, browsers and subprocesses), then the tests marked serial alone: the outage test stops
 # the PostgreSQL every other test uses. Exit status 5 is pytest's "no tests selected".
+# --dist loadfile keeps each test file on one worker, so a module-scoped crawl runs once, not once
+# per worker that gets one of its tests.
 test: venv chromium lint
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not serial" $(PYTEST_ARGS)
 	$(BIN)/pytest -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 migrate: venv

@@ -7,11 +7,14 @@ session gets its own database (dropped at the end) and each test its own schema.
 
 from __future__ import annotations
 
+import functools
 import os
 import random
+import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -45,14 +48,16 @@ def postgres_available(url: URL | None = None) -> bool:
 
 
 @contextmanager
-def temporary_postgres_database(admin_url: URL | None = None) -> Iterator[URL]:
-    """A new, empty database on the server of ``admin_url``, dropped afterwards."""
+def temporary_postgres_database(admin_url: URL | None = None, template: str | None = None) -> Iterator[URL]:
+    """A new database on the server of ``admin_url``, dropped afterwards: empty, or a copy of the
+    database ``template`` (which must have no open connection)."""
     admin_url = admin_url or postgres_admin_url()
     name = f"manba_test_{uuid.uuid4().hex[:12]}"
     admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
         yield admin_url.set(database=name)
     finally:
         with admin.connect() as connection:
@@ -148,16 +153,39 @@ def store_items(sessions: sessionmaker[Session], items: Iterable[tuple[ArticleIt
             store_document(session, item, run_id=None, source_key=key)
 
 
+_TEMPLATES: list[tempfile.TemporaryDirectory[str]] = []
+
+
+@functools.cache
+def _migrated_sqlite() -> Path:
+    """A SQLite store migrated once per process (removed at exit): :func:`sqlite_store` copies it."""
+    from storage.migrate import upgrade_to_head
+
+    directory = tempfile.TemporaryDirectory(prefix="manba-template-")
+    _TEMPLATES.append(directory)
+    path = Path(directory.name) / "manba.sqlite3"
+    upgrade_to_head(f"sqlite:///{path}")
+    return path
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy the SQLite store ``source`` to ``target`` (its directory is created)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(source)) as reader, closing(sqlite3.connect(target)) as writer:
+        reader.backup(writer)
+
+
 def sqlite_store(root: Path) -> tuple[str, Engine, sessionmaker[Session]]:
     """A migrated SQLite store in ``root`` whose sources table holds the small registry of
-    :func:`write_registry`: its URL, engine (the caller disposes of it) and sessions."""
+    :func:`write_registry`: its URL, engine (the caller disposes of it) and sessions. The schema is
+    a copy of one migrated once per process."""
     from core.registry import load_registry
     from storage.db import make_sessionmaker
-    from storage.migrate import upgrade_to_head
     from storage.write import sync_sources
 
-    url = f"sqlite:///{root / 'manba.sqlite3'}"
-    upgrade_to_head(url)
+    path = root / "manba.sqlite3"
+    copy_sqlite(_migrated_sqlite(), path)
+    url = f"sqlite:///{path}"
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     with sessions.begin() as session:

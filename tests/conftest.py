@@ -20,8 +20,9 @@ from core.attribution import NameIndex
 from core.registry import _source, load_registry
 from fixtureweb import FixtureServer, FixtureWeb, build, free_port
 from storage.db import make_engine, make_sessionmaker
-from storage.migrate import upgrade_to_head
+from storage.migrate import current_revision, head_revision, upgrade_to_head
 from storage.testing import (
+    copy_sqlite,
     postgres_admin_url,
     postgres_available,
     postgres_schema_url,
@@ -109,20 +110,52 @@ def postgres_database() -> Iterator[URL]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store migrated once per session: a test's migrated store is a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "manba.sqlite3"
+    upgrade_to_head(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_database: URL) -> Iterator[URL]:
+    """A PostgreSQL database migrated once per session and then left without connections: the
+    template of every test's migrated store (``CREATE DATABASE … TEMPLATE`` copies it in a tenth of
+    the time the migrations take)."""
+    with temporary_postgres_database() as url:
+        upgrade_to_head(url)
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty store: a new SQLite file (in a directory of its own, which exists: the store creates
-    no directory but the default ``data/``), or a new schema."""
+    no directory but the default ``data/``), or a new schema.
+
+    A test that uses ``engine`` (or ``sessions``) gets a migrated store instead: a copy of the
+    session's template, made before the test as the migrations would have (``engine``)."""
+    migrated = "engine" in request.fixturenames
     if request.param == "sqlite":
-        (tmp_path / "store").mkdir(exist_ok=True)
-        return f"sqlite:///{tmp_path / 'store' / 'manba.sqlite3'}"
-    return url_string(postgres_schema_url(request.getfixturevalue("postgres_database")))
+        path = tmp_path / "store" / "manba.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        if migrated:
+            copy_sqlite(request.getfixturevalue("migrated_sqlite"), path)
+        yield f"sqlite:///{path}"
+        return
+    if not migrated:
+        yield url_string(postgres_schema_url(request.getfixturevalue("postgres_database")))
+        return
+    template: URL = request.getfixturevalue("migrated_postgres")
+    with temporary_postgres_database(template=str(template.database)) as url:
+        yield url_string(url)
 
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    upgrade_to_head(database_url)
+    """An engine on a migrated store (``database_url`` made it from the session's template)."""
     engine = make_engine(database_url)
+    assert current_revision(engine) == head_revision(), "the template store is not at head"
     yield engine
     engine.dispose()
 
