@@ -23,7 +23,6 @@ from commands import CommandError, ManbaCommand, load_sources
 from core.attribution import NameIndex, find_attributions
 from core.attribution.evaluate import LabelledFileError, describe, evaluate_labelled, read_labelled, report
 from core.registry import RegistryError
-from crawler.shell import chain_line
 
 
 def _lines(stream: IO[bytes]) -> Iterator[str]:
@@ -128,7 +127,7 @@ class Command(ManbaCommand, ScrapyCommand):
             chain = find_attributions(text, names, publisher=site)
             if text_mode:
                 shown = (
-                    f"line {n}: {chain_line(chain.attributions) or 'no credit found'}\n"
+                    f"line {n}: {chain.line() or 'no credit found'}\n"
                     + "".join(f"  phrase: {a.phrase}\n" for a in chain.attributions)
                     + f"  own reporting: {'yes' if chain.own_reporting else 'no'}\n"
                 )

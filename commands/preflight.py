@@ -18,7 +18,6 @@ from scrapy.spiderloader import SpiderLoaderProtocol
 from commands import CommandError, load_sources
 from crawler.config import database_url
 from crawler.settings_check import read_bool
-from crawler.spiders.base import FRAMEWORK_ARGUMENTS, ManbaSpider
 from storage.db import check_reachable
 
 
@@ -33,6 +32,7 @@ def spider_class(loader: SpiderLoaderProtocol, name: str) -> type[Spider]:
 
 def check_arguments(spidercls: type[Spider], given: dict[str, Any]) -> None:
     """Refuse an ``-a NAME=VALUE`` the spider does not declare (``ManbaSpider.arguments``)."""
+    from crawler.spiders.base import FRAMEWORK_ARGUMENTS
     declared = getattr(spidercls, "arguments", None)
     if declared is None:  # not one of Manba's spiders: Scrapy's rule (any attribute) holds
         return
@@ -50,6 +50,10 @@ def check_crawl(
 ) -> None:
     """Raise :class:`CommandError` (or ``StoreNotReady``/``StoreUnreachable``) for the first thing that
     would stop ``scrapy crawl NAME -a …`` once started."""
+    # Imported here: Scrapy imports every module under commands/ to list the commands, and the
+    # spiders' base brings the download handlers (a third of a second `scrapy runs` need not pay).
+    from crawler.spiders.base import ManbaSpider
+
     spidercls = spider_class(loader, name)
     check_arguments(spidercls, given)
     registry = load_sources(settings)

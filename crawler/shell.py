@@ -17,7 +17,6 @@ the stored text is what was compared.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -31,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.attribution import NameIndex, find_attributions
-from core.attribution.model import Attribution, Chain
+from core.attribution.model import Chain
 from core.items import ArticleItem
 from core.registry import Registry, load_registry
 from core.syndication.changes_text import format_text, shown
@@ -225,21 +224,13 @@ def _placement(session: Session, item: ArticleItem, stored: Stored) -> str:
     return f"would {verb} as {doc.role} in {where} {beside}{similarity}"
 
 
-def chain_line(attributions: Sequence[Attribution]) -> str:
-    """A chain for people: nearest source first, «←» towards the origin, each name with its registry
-    key (or ``unresolved``) and kind."""
-    return " ← ".join(
-        f"{a.name} ({a.source or 'unresolved'}{', ' + a.kind if a.kind else ''})" for a in attributions
-    )
-
-
 def attribute(text: str, settings: BaseSettings | None = None, site: str | None = None) -> Chain:
     """Print and return the attribution chain of ``text`` and its own-reporting flag, with the
     registry the settings name; ``site``: the registry key of the site that published it (its
     credits to itself are left out)."""
     registry = load_registry(sources_file(settings if settings is not None else get_project_settings()))
     chain = find_attributions(text, NameIndex.from_registry(registry), publisher=site)
-    print(f"chain         {chain_line(chain.attributions) or 'no credit found'}")
+    print(f"chain         {chain.line() or 'no credit found'}")
     for a in chain.attributions:
         print(f"phrase        {a.phrase}")
     print(f"own reporting {'yes' if chain.own_reporting else 'no'}")

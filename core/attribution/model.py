@@ -30,3 +30,11 @@ class Chain:
     @property
     def origin(self) -> Attribution | None:
         return self.attributions[-1] if self.attributions else None
+
+    def line(self) -> str:
+        """The chain for people: nearest source first, «←» towards the origin, each name with its
+        registry key (or ``unresolved``) and kind; empty when nothing is credited."""
+        return " ← ".join(
+            f"{a.name} ({a.source or 'unresolved'}{', ' + a.kind if a.kind else ''})"
+            for a in self.attributions
+        )
