@@ -15,15 +15,17 @@ import argparse
 
 from scrapy.commands.check import Command as ScrapyCheckCommand
 from scrapy.settings import SETTINGS_PRIORITIES
+from scrapy.spiderloader import get_spider_loader
 
-from commands import exit_on_invalid_settings
+from commands import ManbaCommand, exit_on_invalid_settings, one_line_errors
+from commands.preflight import spider_class
 
 # Above a spider's custom_settings, below the command line (as Scrapy's check does for pipelines).
 PRIORITY = (SETTINGS_PRIORITIES["spider"] + SETTINGS_PRIORITIES["cmdline"]) // 2
 CHECKED_SPIDERS = ["crawler.checked"]
 
 
-class Command(ScrapyCheckCommand):
+class Command(ManbaCommand, ScrapyCheckCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
@@ -34,3 +36,10 @@ class Command(ScrapyCheckCommand):
         self.settings.set("DOWNLOAD_DELAY", 0, priority=PRIORITY)
         self.settings.set("AUTOTHROTTLE_ENABLED", False, priority=PRIORITY)
         exit_on_invalid_settings(self)
+        with one_line_errors(self, opts):  # the checked spiders are known only now
+            loader = get_spider_loader(self.settings)
+            for name in args:
+                spider_class(loader, name)
+
+    def perform(self, args: list[str], opts: argparse.Namespace) -> None:
+        ScrapyCheckCommand.run(self, args, opts)

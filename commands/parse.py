@@ -15,17 +15,19 @@ from typing import Any
 
 from scrapy.commands.parse import Command as ScrapyParseCommand
 from scrapy.exceptions import DropItem
+from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.url import guess_scheme
 from twisted.internet.defer import Deferred
 
-from commands import exit_on_invalid_settings
+from commands import CommandError, ManbaCommand, exit_on_invalid_settings
 from commands.check import PRIORITY
+from commands.preflight import page_url, spider_for
 
 logger = logging.getLogger(__name__)
 
 
-class Command(ScrapyParseCommand):
+class Command(ManbaCommand, ScrapyParseCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
@@ -34,8 +36,14 @@ class Command(ScrapyParseCommand):
         self.settings.set("MANBA_ORIGIN_EXPLAIN", True, priority=PRIORITY)  # --pipelines: say why it stopped
         exit_on_invalid_settings(self)
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        super().run([guess_scheme(a) for a in args], opts)
+    def check_before_start(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise CommandError("give one URL or saved page: scrapy parse --spider urls -c parse_article URL")
+        assert self.settings is not None
+        spider_for(get_spider_loader(self.settings), page_url(args[0]), opts.spider)
+
+    def perform(self, args: list[str], opts: argparse.Namespace) -> None:
+        ScrapyParseCommand.run(self, [guess_scheme(a) for a in args], opts)
 
     def scraped_data(self, args: tuple[Any, ...]) -> Any:
         """With ``--pipelines``, the items go through the pipelines before the crawl may close:

@@ -9,11 +9,15 @@ recorded as finished with "errors 0", exit status 0 or 1. Checked here, each is 
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from scrapy import Spider
+from scrapy import Request, Spider
 from scrapy.settings import BaseSettings
 from scrapy.spiderloader import SpiderLoaderProtocol
+from scrapy.utils.url import guess_scheme
+from w3lib.url import file_uri_to_path
 
 from commands import CommandError, load_sources
 from crawler.config import database_url
@@ -28,6 +32,31 @@ def spider_class(loader: SpiderLoaderProtocol, name: str) -> type[Spider]:
         raise CommandError(
             f"no spider {name!r}: the spiders are {', '.join(sorted(loader.list()))}"
         ) from None
+
+
+def page_url(given: str) -> str:
+    """The URL ``scrapy parse`` or ``shell`` opens for ``given`` (a URL, or a saved page's path);
+    a :class:`CommandError` for a path that is no file or a scheme no handler fetches."""
+    url = guess_scheme(given)
+    scheme = urlsplit(url).scheme
+    if scheme == "file":
+        path = Path(file_uri_to_path(url))
+        if not path.is_file():
+            raise CommandError(f"{given}: no such file; give a saved page's path or an http(s) URL")
+    elif scheme not in {"http", "https"}:
+        raise CommandError(f"{given}: not a page to open; give an http(s) URL or a saved page's path")
+    return url
+
+
+def spider_for(loader: SpiderLoaderProtocol, url: str, name: str | None) -> None:
+    """Refuse ``--spider NAME`` when there is no such spider, and a URL no spider claims when none
+    is named (Scrapy would log one ERROR and exit 0)."""
+    if name:
+        spider_class(loader, name)
+    elif not loader.find_by_request(Request(url)):
+        raise CommandError(
+            f"no spider handles {url}: name one with --spider (one of {', '.join(sorted(loader.list()))})"
+        )
 
 
 def check_arguments(spidercls: type[Spider], given: dict[str, Any]) -> None:

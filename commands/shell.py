@@ -21,8 +21,10 @@ from typing import Any
 
 from scrapy.commands.shell import Command as ScrapyShellCommand
 from scrapy.shell import Shell
+from scrapy.spiderloader import get_spider_loader
 
-from commands import exit_on_invalid_settings
+from commands import ManbaCommand, exit_on_invalid_settings
+from commands.preflight import page_url, spider_class
 
 HELP = (
     "Manba (crawler/shell.py; the store is read, never written):",
@@ -36,7 +38,7 @@ HELP = (
 )
 
 
-class Command(ScrapyShellCommand):
+class Command(ManbaCommand, ScrapyShellCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
@@ -44,6 +46,16 @@ class Command(ScrapyShellCommand):
         self.settings.set("ITEM_PIPELINES", {}, priority="cmdline")
         self.settings.set("DOWNLOAD_HANDLERS", {}, priority="cmdline")
         exit_on_invalid_settings(self)
+
+    def check_before_start(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        if args:
+            page_url(args[0])
+        if opts.spider:
+            spider_class(get_spider_loader(self.settings), opts.spider)
+
+    def perform(self, args: list[str], opts: argparse.Namespace) -> None:
+        ScrapyShellCommand.run(self, args, opts)
 
     def update_vars(self, vars: dict[str, Any]) -> None:
         """Manba's helpers, bound to the shell's settings; and their lines in the banner."""
