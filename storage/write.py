@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -100,6 +100,76 @@ def write_item(
     )
 
 
+@dataclass(frozen=True)
+class Request:
+    """One item for :func:`write_group`, with what :func:`write_item` takes beside it."""
+
+    item: ArticleItem
+    run_id: int | None
+    source_key: str | None
+    role: str
+    crosslingual: bool = True
+
+
+def write_group(
+    sessions: sessionmaker[Session],
+    requests: Sequence[Request],
+    *,
+    on_retry: Callable[[BaseException], None] | None = None,
+    on_outage: Callable[[], None] | None = None,
+    max_wait: float = DEFAULT_MAX_WAIT,
+) -> list[StoreResult | Exception]:
+    """Store several items in one transaction, in order: what each came to, or the error that kept
+    it out of the store.
+
+    A transaction's fixed cost (the commit, its flushes, the lookups of the sources) is paid once
+    for the group. Every item is still written by :func:`store_document`, in the order given and
+    with a flush after each, so an item sees what the items before it in the group wrote (a copy
+    of an earlier item joins its release, as it would one transaction later). The group is run
+    again after a deadlock and waited out through an outage, as one item is; when it fails
+    otherwise (one bad item rolls the others back with it), each item is written again in a
+    transaction of its own by :func:`write_item`, so only the bad one fails. Nothing of the group
+    is in the store until it commits: a caller reports the outcomes only after this returns."""
+    if len(requests) == 1:
+        return [_one(sessions, requests[0], on_retry, on_outage, max_wait)]
+
+    def store_all(session: Session) -> list[StoreResult | Exception]:
+        prints = Fingerprints(session)  # candidates recur from item to item: their phrases read once
+        results: list[StoreResult | Exception] = []
+        for r in requests:
+            stored = store_document(
+                session, r.item, run_id=r.run_id, source_key=r.source_key, role=r.role,
+                crosslingual=r.crosslingual, prints=prints,
+            )
+            results.append(stored.result)
+        return results
+
+    try:
+        return through_outage(
+            lambda: in_transaction(sessions, store_all, on_retry=on_retry),
+            max_wait=max_wait,
+            on_wait=log_wait(f"storing {len(requests)} items ({requests[0].item.url}, …)", on_outage),
+        )
+    except Exception:
+        return [_one(sessions, r, on_retry, on_outage, max_wait) for r in requests]
+
+
+def _one(
+    sessions: sessionmaker[Session],
+    r: Request,
+    on_retry: Callable[[BaseException], None] | None,
+    on_outage: Callable[[], None] | None,
+    max_wait: float,
+) -> StoreResult | Exception:
+    try:
+        return write_item(
+            sessions, r.item, run_id=r.run_id, source_key=r.source_key, role=r.role, on_retry=on_retry,
+            on_outage=on_outage, max_wait=max_wait, crosslingual=r.crosslingual,
+        )
+    except Exception as exc:
+        return exc
+
+
 def store_document(
     session: Session,
     item: ArticleItem,
@@ -109,6 +179,7 @@ def store_document(
     role: str | None = None,
     threshold: float = COPY_THRESHOLD,
     crosslingual: bool = True,
+    prints: Fingerprints | None = None,
 ) -> Stored:
     """Insert or update the document for ``item``, keyed by its canonical URL, with its
     attribution chain, and place it in its release; when ``item.origin`` is set, store the
@@ -135,6 +206,9 @@ def store_document(
     re-reads the row; writers of alike texts are serialised by advisory locks (PostgreSQL)
     or the write lock (SQLite).
 
+    ``prints``: the fingerprints of stored documents known in this transaction (a group's items
+    share them); by default, the ones this call reads.
+
     Returns what happened to the item's row and the release it now sits in.
     """
     wanted_role = item.role or role
@@ -146,7 +220,7 @@ def store_document(
     fp = _fingerprint(item)
     origin_fp = _fingerprint(origin) if origin is not None else None
     lock_fingerprints(session, [fp] if origin_fp is None else [fp, origin_fp])
-    prints = Fingerprints(session)
+    prints = prints if prints is not None else Fingerprints(session)
     origin_doc: Document | None = None
     if origin is not None and origin_fp is not None:
         # The origin's site is its registry key when the registry knows it.
