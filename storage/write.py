@@ -1,15 +1,16 @@
 """The write path: from one stored item to its rows, top to bottom in this module.
 
-:func:`write_item` (one transaction, run again after a deadlock, waited out through an outage)
-→ :func:`store_document` (in the caller's transaction: the origin first, then the item)
-→ :func:`_store` (one document, found by its canonical URL) → :func:`_insert` or :func:`_update`
-→ :func:`_apply` (the columns). Placing a document in a release asks ``storage.clusters`` (band
-lookup verified by the copy decision, merges, release heads). The rows' helpers (source ids,
-chains, versions) follow, then :func:`sync_sources`, which mirrors the registry.
+:func:`write_item` (one transaction, run again after a deadlock, waited out through an outage;
+or :func:`write_group`, several items in one) → :func:`store_document` (in the caller's
+transaction: the origin first, then the item) → :func:`_store` (one document, found by its
+canonical URL) → :func:`_insert` or :func:`_update` → :func:`_apply` (the columns). Placing a
+document in a release asks ``storage.clusters`` (band lookup verified by the copy decision,
+merges, release heads). The rows' helpers (source ids, chains, versions) follow, then
+:func:`sync_sources`, which mirrors the registry.
 
 :func:`write_item` is the one function that writes a ``documents`` row; every caller (the store
-pipeline, a writer thread, a writer process, a script) goes through it or, inside a transaction of
-its own, through :func:`store_document`.
+pipeline, a writer thread, a writer process through :func:`write_group`, a script) goes through it
+or, inside a transaction of its own, through :func:`store_document`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, delete, event, func, select
+from sqlalchemy import Connection, Engine, bindparam, delete, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -364,7 +365,7 @@ def _insert(
         _settle_new_member(session, doc, prints, placement)
     session.flush()
     if crosslingual:
-        translations.after_write(session, doc, prints, started_release=fresh)
+        translations.after_write(session, doc, prints, started_release=fresh, new=True)
     return doc
 
 
@@ -597,8 +598,15 @@ def source_id_for(session: Session, key: str | None) -> int | None:
     return found
 
 
+_DOCUMENT_ID = select(Document.id).where(Document.canonical_url == bindparam("url"))
+"""Built once and run on the connection: most items are new pages, and an ORM query through the
+session that finds nothing costs several times this Core one."""
+
+
 def find_document(session: Session, canonical_url: str) -> Document | None:
-    return session.scalar(select(Document).where(Document.canonical_url == canonical_url))
+    session.flush()  # what an ORM query would do first: the Core one sees every pending row
+    doc_id = session.connection().scalar(_DOCUMENT_ID, {"url": canonical_url})
+    return None if doc_id is None else session.get(Document, doc_id)
 
 
 ChainRow = tuple[str | None, str, str | None, str]
@@ -631,23 +639,31 @@ def _known_source_id(session: Session, key: str | None) -> int | None:
     return _stored_source_id(session, key)
 
 
+_DELETE_CHAIN = delete(DocumentAttribution).where(DocumentAttribution.document_id == bindparam("doc"))
+_INSERT_CHAIN = insert(DocumentAttribution)
+
+
 def _replace_chain(session: Session, document_id: int, chain: list[ChainRow], *, new: bool = False) -> None:
-    """Store ``chain`` as the document's (``new``: it has none yet, nothing to delete)."""
+    """Store ``chain`` as the document's (``new``: it has none yet, nothing to delete). Core
+    statements on the session's connection, run at once and in order (unique (document_id,
+    position)): the rows are never loaded as objects, so the ORM has nothing to track."""
+    connection = session.connection()
     if not new:
-        # Core DELETE runs now, before the new rows' INSERTs: unique (document_id, position).
-        session.execute(delete(DocumentAttribution).where(DocumentAttribution.document_id == document_id))
-    for position, (key, name, kind, phrase) in enumerate(chain):
-        session.add(
-            DocumentAttribution(
-                document_id=document_id,
-                position=position,
-                source_id=_known_source_id(session, key),
-                source_key=key,
-                name=name,
-                kind=kind,
-                phrase=phrase,
-            )
-        )
+        connection.execute(_DELETE_CHAIN, {"doc": document_id})
+    rows = [
+        {
+            "document_id": document_id,
+            "position": position,
+            "source_id": _known_source_id(session, key),
+            "source_key": key,
+            "name": name,
+            "kind": kind,
+            "phrase": phrase,
+        }
+        for position, (key, name, kind, phrase) in enumerate(chain)
+    ]
+    if rows:
+        connection.execute(_INSERT_CHAIN, rows)
 
 
 def sync_sources(session: Session, registry: Registry) -> None:
