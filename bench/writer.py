@@ -9,7 +9,8 @@ machine. The items are those of ``bench.stages`` (every labelled Persian page of
 made once and kept in ``data/bench/writer-items-<size>.pickle`` with their match texts. Each run
 stores all of them into a fresh SQLite store as the writer does: the match texts remembered, then
 :func:`storage.write.write_group` for every ``N`` items (``N`` = 1: :func:`storage.write.write_item`,
-one transaction each). CPU time (``time.process_time``) per item; medians of ``--runs``.
+one transaction each), each run in a fresh process. CPU time (``time.process_time``) per item;
+medians of ``--runs``.
 ``--profile N`` prints, for the first group size, the N functions with the most cumulative time
 (cProfile; read the shares, not the times). Results: ``bench/results/writer.json``.
 """
@@ -19,9 +20,12 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import pickle
 import pstats
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -135,40 +139,64 @@ def store_all(items: Sequence[Prepared], size: int, group: int, workdir: Path,
     return spent, statements[0], outcomes
 
 
+def one_run(size: int, group: int, profile: int) -> dict[str, Any]:
+    """One store of every item, in this (fresh) process."""
+    items = make_items(size)
+    from core.text.persian import warm_up
+
+    warm_up()  # as the writer process does before its first item
+    profiler = cProfile.Profile() if profile else None
+    with tempfile.TemporaryDirectory(prefix="manba-writer-") as tmp:
+        spent, sent, outcomes = store_all(items, size, group, Path(tmp), profiler)
+    result: dict[str, Any] = {
+        "ms": 1000 * spent / len(items), "statements": round(sent / len(items), 2), "outcomes": outcomes,
+        "items": len(items),
+    }
+    if profiler is not None:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(profile)
+        result["profile"] = out.getvalue()
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m bench.writer", description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=2000, help="article pages in the fixture web")
     parser.add_argument("--groups", default="1,10,50", help="items per transaction, comma-separated")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(one_run(args.size, args.child, args.profile)))
+        return {}
     groups = [int(g) for g in args.groups.split(",")]
-    items = make_items(args.size)
-    from core.text.persian import warm_up
-
-    warm_up()  # as the writer process does before its first item
+    make_items(args.size)
     figures: dict[str, list[float]] = {str(g): [] for g in groups}
     outcomes: dict[str, dict[str, int]] = {}
     per_item: dict[str, float] = {}
     profile_text = ""
+    items = 0
     for run in range(args.runs):
         for group in groups:
-            profiler = cProfile.Profile() if args.profile and run == 0 and group == groups[0] else None
-            with tempfile.TemporaryDirectory(prefix="manba-writer-") as tmp:
-                spent, sent, outcomes[str(group)] = store_all(items, args.size, group, Path(tmp), profiler)
-            per_item[str(group)] = round(sent / len(items), 2)
-            if profiler is not None:
-                out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.profile)
-                profile_text = out.getvalue()
+            # A fresh process for each run: the write path remembers texts, evidence and credit
+            # lines per process, and a store rebuilt with the same ids would find them all.
+            profile = args.profile if run == 0 and group == groups[0] else 0
+            child = [sys.executable, "-m", "bench.writer", "--size", str(args.size), "--child", str(group),
+                     "--profile", str(profile)]
+            done = json.loads(subprocess.run(child, check=True, capture_output=True, text=True).stdout)
+            items, outcomes[str(group)] = done["items"], done["outcomes"]
+            per_item[str(group)] = done["statements"]
+            if profile:
+                profile_text = done["profile"]
             else:
-                figures[str(group)].append(1000 * spent / len(items))
+                figures[str(group)].append(done["ms"])
     medians = {g: round(statistics.median(v), 3) for g, v in figures.items() if v}
-    result = {"benchmark": "writer", "size": args.size, "items": len(items), "runs": args.runs,
+    result = {"benchmark": "writer", "size": args.size, "items": items, "runs": args.runs,
               "cpu_ms_per_item": medians, "statements_per_item": per_item, "all_runs": figures,
               "outcomes": outcomes}
     save_result("writer", result)
-    print(f"{len(items)} items, writer CPU ms per item (median of {args.runs}):")
+    print(f"{items} items, writer CPU ms per item (median of {args.runs}, each in a fresh process):")
     for group, value in medians.items():
         runs = ", ".join(f"{v:.2f}" for v in figures[group])
         sent = per_item[group]
