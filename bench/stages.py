@@ -12,8 +12,9 @@ leaves it), newest first as a crawl meets them, goes through:
 * ``normalise`` — :func:`pipelines.normalise.normalise_item` (hazm, line memo as in a crawl);
 * ``attribution`` — :func:`pipelines.attribution.attribute_item`;
 * ``match text`` — :func:`core.syndication.decide.prepare`, what the crawler hands the writer;
-* ``store`` — :func:`pipelines.store.write_item` into a fresh SQLite store (one transaction per
-  page: fingerprint, candidates, containment, rows, release), what the writer process does.
+* ``store`` — :func:`storage.write.write_group` into a fresh SQLite store (``--group N`` pages per
+  transaction, 1 by default: fingerprint, candidates, containment, rows, release per page), what
+  the writer process does.
 
 No origin following (it fetches and reads more pages, which go through the same stages). CPU time
 per stage (``time.process_time``), in ms per page. ``--profile N`` also prints the N functions with
@@ -67,7 +68,7 @@ def top_functions(profiler: cProfile.Profile, count: int) -> str:
     return out.getvalue()
 
 
-def run(size: int, workdir: Path, profile: int) -> dict[str, Any]:
+def run(size: int, workdir: Path, profile: int, group: int = 1) -> dict[str, Any]:
     from scrapy.http import HtmlResponse
 
     from bench.probe import saved_page
@@ -84,7 +85,7 @@ def run(size: int, workdir: Path, profile: int) -> dict[str, Any]:
     from pipelines.validate import drop_reason, strip_control_fields
     from storage.db import make_engine, make_sessionmaker
     from storage.migrate import upgrade_to_head
-    from storage.write import sync_sources, write_item
+    from storage.write import Request, sync_sources, write_group
 
     web = build(workdir / "web", port=8765, size=size)
     registry = load_registry(web.registry_path)
@@ -102,6 +103,17 @@ def run(size: int, workdir: Path, profile: int) -> dict[str, Any]:
 
     clock = Stopwatch(profile > 0)
     outcomes: dict[str, int] = {}
+    waiting: list[Request] = []
+
+    def store() -> None:
+        with clock("store"):
+            results = write_group(sessions, waiting)
+        for outcome in results:
+            if isinstance(outcome, Exception):
+                raise outcome
+            outcomes[str(outcome)] = outcomes.get(str(outcome), 0) + 1
+        waiting.clear()
+
     for label, body in pages:
         site = label["site"]
         response = HtmlResponse(url=label["url"], body=body)
@@ -121,9 +133,11 @@ def run(size: int, workdir: Path, profile: int) -> dict[str, Any]:
         source = registry.sources.get(site)
         key = source.key if source is not None else None
         role = role_for(source)
-        with clock("store"):
-            outcome = write_item(sessions, item, run_id=None, source_key=key, role=role)
-        outcomes[str(outcome)] = outcomes.get(str(outcome), 0) + 1
+        waiting.append(Request(item, None, key, role))
+        if len(waiting) >= group:
+            store()
+    if waiting:
+        store()
     engine.dispose()
 
     count = len(pages)
@@ -132,6 +146,7 @@ def run(size: int, workdir: Path, profile: int) -> dict[str, Any]:
     result: dict[str, Any] = {
         "benchmark": "stages",
         "size": size,
+        "group": group,
         "pages": count,
         "cpu_ms_per_page": ms,
         "crawler_stages_ms": crawler,
@@ -147,9 +162,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m bench.stages", description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=2000, help="article pages in the fixture web")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the top N functions")
+    parser.add_argument("--group", type=int, default=1, metavar="N",
+                        help="items per store transaction (storage.write.write_group)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="manba-stages-") as tmp:
-        result = run(args.size, Path(tmp), args.profile)
+        result = run(args.size, Path(tmp), args.profile, args.group)
     save_result("stages", result)
     print(f"{result['pages']} pages, CPU ms per page:")
     for stage, value in result["cpu_ms_per_page"].items():

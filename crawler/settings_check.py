@@ -80,6 +80,8 @@ RULES: dict[str, Rule] = {
     "MANBA_RETRY_AFTER_GIVE_UP": _count("429/503 answers in a row after which a host is given up (0: never)"),
     "MANBA_MIN_BODY_CHARS": _count("characters: a shorter body is dropped"),
     "MANBA_STORE_WRITERS": _count("writer processes or threads", minimum=1),
+    "MANBA_STORE_GROUP_SIZE": _count("items a writer process stores in one transaction, at most", minimum=1),
+    "MANBA_STORE_GROUP_WAIT": _seconds("seconds a writer process waits for more items to store along"),
     "MANBA_DATE_FUTURE_TOLERANCE_HOURS": Rule(float, "hours a publication date may lie ahead of now", 0),
     "MANBA_PAGECACHE_MEMORY_MB": Rule(float, "megabytes of pages cached in memory", 0),
     "MANBA_PAGECACHE_WAIT": _seconds("seconds to wait for another request's download", positive=True),

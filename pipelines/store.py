@@ -1,4 +1,6 @@
-"""Write every item to the store, one transaction per item (``storage.write.write_item``).
+"""Write every item to the store: a writer process stores the items it has in groups, one
+transaction per group (``storage.write.write_group``); a writer thread or a call outside a crawl,
+one transaction per item (``storage.write.write_item``).
 
 During a crawl the writes leave the reactor: they run in writer processes (by default,
 ``storage.writer``) or writer threads, so pages keep being downloaded and extracted while an item
@@ -33,13 +35,13 @@ from core.items import ArticleItem
 from core.registry import Registry, role_for
 from crawler import shared
 from crawler.config import database_url
-from crawler.settings_check import read_bool, read_int
+from crawler.settings_check import read_bool, read_float, read_int
 from pipelines.validate import strip_nul_fields
 from storage.credited import relink
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade_engine
 from storage.write import StoreResult, sync_sources, write_item
-from storage.writer import WriterDied, WriterProcess
+from storage.writer import DEFAULT_GROUP_SIZE, DEFAULT_GROUP_WAIT, WriterDied, WriterProcess, check_group
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -84,10 +86,12 @@ class StorePipeline:
     run again after a deadlock or serialization failure, see ``storage.retry``).
 
     Writers, during a crawl: ``MANBA_STORE_WRITERS`` (default 1) writer processes, or threads of
-    the crawler with ``MANBA_STORE_PROCESSES = False``. Each item is written by
-    :func:`storage.write.write_item` in its own session and transaction, on the writer's own
-    connection; Scrapy waits for the write before the item counts as scraped, and for every write
-    before the spider closes. Rows carry the crawl run of ``manba/run_id``
+    the crawler with ``MANBA_STORE_PROCESSES = False``. A writer process stores up to
+    ``MANBA_STORE_GROUP_SIZE`` (50) items in one transaction, those that reach it within
+    ``MANBA_STORE_GROUP_WAIT`` (0.2) seconds of the group's first (``storage.writer``), and answers
+    for them once it has committed; a thread writes each item by :func:`storage.write.write_item`
+    in its own transaction. Scrapy waits for the answer before the item counts as scraped, and for
+    every write before the spider closes. Rows carry the crawl run of ``manba/run_id``
     (``crawler.extensions.runs``)."""
 
     def __init__(
@@ -100,9 +104,12 @@ class StorePipeline:
         writers: int = DEFAULT_WRITERS,
         processes: bool = True,
         crosslingual: bool = True,
+        group_size: int = DEFAULT_GROUP_SIZE,
+        group_wait: float = DEFAULT_GROUP_WAIT,
     ) -> None:
         if writers < 1:
             raise ValueError(f"a store needs at least one writer, not {writers}")
+        check_group(group_size, group_wait)
         self.database_url = database_url
         self.registry = registry
         self.names = names or NameIndex.from_registry(registry)
@@ -113,6 +120,8 @@ class StorePipeline:
         self.writers = writers
         self.processes = processes
         self.crosslingual = crosslingual
+        self.group_size = group_size
+        self.group_wait = group_wait
         self._threads: ThreadPoolExecutor | None = None
         self._processes: list[WriterProcess] = []
         self._stats_lock = threading.Lock()
@@ -130,6 +139,8 @@ class StorePipeline:
             writers=read_int(settings, "MANBA_STORE_WRITERS", DEFAULT_WRITERS),
             processes=read_bool(settings, "MANBA_STORE_PROCESSES", True),
             crosslingual=read_bool(settings, "MANBA_CROSSLINGUAL", True),
+            group_size=read_int(settings, "MANBA_STORE_GROUP_SIZE", DEFAULT_GROUP_SIZE),
+            group_wait=read_float(settings, "MANBA_STORE_GROUP_WAIT", DEFAULT_GROUP_WAIT),
         )
         pipeline.crawler = crawler
         # After the crawl-run extension has closed the run (it connected first).
@@ -157,8 +168,12 @@ class StorePipeline:
         how = "in the crawler's thread"
         if self.crawler is not None and self.crawler.crawling:
             if self.processes:
-                self._processes = [WriterProcess(self.database_url).start() for _ in range(self.writers)]
-                how = f"{self.writers} writer process(es)"
+                self._processes = [
+                    WriterProcess(self.database_url, self.group_size, self.group_wait).start()
+                    for _ in range(self.writers)
+                ]
+                how = (f"{self.writers} writer process(es), up to {self.group_size} items per transaction "
+                       f"within {self.group_wait:g} s")
             else:
                 self._threads = ThreadPoolExecutor(self.writers, thread_name_prefix="manba-store")
                 how = f"{self.writers} writer thread(s)"

@@ -20,8 +20,20 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import BigInteger, SmallInteger, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Executable,
+    SmallInteger,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
@@ -45,15 +57,25 @@ class PlacementConflict(RuntimeError):
 # --- fingerprints of stored documents -------------------------------------------------------
 
 
+def core_rows(session: Session, statement: Executable, params: Mapping[str, Any]) -> list[Any]:
+    """Run a statement built once at import on the session's connection: no ORM query to compose
+    and compile for each call (most of what a small lookup costs in Python). The session is flushed
+    first, as its own queries do, so the statement sees every pending change."""
+    session.flush()
+    return list(session.connection().execute(statement, params))
+
+
+_PHRASES = (
+    select(DocumentAttribution.document_id, DocumentAttribution.phrase)
+    .where(DocumentAttribution.document_id.in_(bindparam("ids", expanding=True)))
+    .order_by(DocumentAttribution.document_id, DocumentAttribution.position)
+)
+
+
 def phrases_of(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
-        rows = session.execute(
-            select(DocumentAttribution.document_id, DocumentAttribution.phrase)
-            .where(DocumentAttribution.document_id.in_(ids))
-            .order_by(DocumentAttribution.document_id, DocumentAttribution.position)
-        )
-        for doc_id, phrase in rows:
+        for doc_id, phrase in core_rows(session, _PHRASES, {"ids": list(ids)}):
             found[doc_id].append(phrase)
     return found
 
@@ -197,6 +219,22 @@ def band_candidates(session: Session, bands: Sequence[int], exclude: int | None 
     return hits
 
 
+_EXACT = (
+    select(Document.id, Document.release_id, Release.origin_document_id)
+    .join(Release, Release.id == Document.release_id)
+    .where(Document.norm_hash == bindparam("norm"))
+    .order_by(Document.id)
+    .limit(MAX_RELEASES * MAX_VERIFIED_PER_RELEASE)
+)
+_CANDIDATES = (
+    select(
+        Document.id, Document.release_id, Document.body_hash, Document.norm_hash, Release.origin_document_id
+    )
+    .join(Release, Release.id == Document.release_id)
+    .where(Document.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def find_matches(
     session: Session,
     fp: Fingerprint,
@@ -213,25 +251,14 @@ def find_matches(
     """
     by_release: dict[int, ReleaseMatch] = {}
     if fp.norm_hash:
-        exact = session.execute(
-            select(Document.id, Document.release_id, Release.origin_document_id)
-            .join(Release, Release.id == Document.release_id)
-            .where(Document.norm_hash == fp.norm_hash)
-            .order_by(Document.id)
-            .limit(MAX_RELEASES * MAX_VERIFIED_PER_RELEASE)
-        )
+        exact = core_rows(session, _EXACT, {"norm": fp.norm_hash})
         for doc_id, release_id, origin_id in exact:
             if doc_id != exclude and release_id not in by_release:
                 by_release[release_id] = ReleaseMatch(release_id, origin_id is not None, 1.0, doc_id)
     hits = band_candidates(session, fp.bands, exclude)
     if hits:
         # Ids and body hashes only: most candidates' packed shingles are remembered by this process.
-        rows = session.execute(
-            select(Document.id, Document.release_id, Document.body_hash, Document.norm_hash,
-                   Release.origin_document_id)
-            .join(Release, Release.id == Document.release_id)
-            .where(Document.id.in_(list(hits)))
-        )
+        rows = core_rows(session, _CANDIDATES, {"ids": list(hits)})
         members: dict[int, list[tuple[int, bool]]] = {}
         body_hashes: dict[int, str] = {}
         norm_hashes: dict[int, str | None] = {}
@@ -292,16 +319,19 @@ def head_of(members: Sequence[Document]) -> Document:
     return min(members, key=lambda d: (d.link == TRANSLATION, *_published_key(d)))
 
 
+_ATTRIBUTED = (
+    select(DocumentAttribution.document_id, DocumentAttribution.source_id)
+    .where(DocumentAttribution.document_id.in_(bindparam("ids", expanding=True)))
+    .order_by(DocumentAttribution.document_id, DocumentAttribution.position)
+)
+
+
 def attributed_source_ids(session: Session, ids: Sequence[int]) -> dict[int, int | None]:
     """document id → ``sources.id`` of the last element of its chain (None when unknown)."""
     if not ids:
         return {}
-    rows = session.execute(
-        select(DocumentAttribution.document_id, DocumentAttribution.source_id)
-        .where(DocumentAttribution.document_id.in_(ids))
-        .order_by(DocumentAttribution.document_id, DocumentAttribution.position)
-    )
-    return dict(rows.all())  # the highest position of each document is the last one kept
+    # The highest position of each document is the last one kept.
+    return dict(core_rows(session, _ATTRIBUTED, {"ids": list(ids)}))
 
 
 def followed(doc: Document) -> bool:

@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.registry import ISSUER_KINDS
@@ -32,7 +32,7 @@ from core.syndication.translation import (
     evidence_of,
     judge,
 )
-from storage.clusters import Fingerprints, lock_releases, refresh_release
+from storage.clusters import Fingerprints, core_rows, lock_releases, refresh_release
 from storage.models import TRANSLATION, CrossLingualKey, Document, DocumentAttribution, Release, Source
 
 MAX_CANDIDATES = 24
@@ -41,14 +41,17 @@ MAX_RETELLINGS = 24
 """Unlinked retellings a new Persian release looks at."""
 
 
-def after_write(session: Session, doc: Document, prints: Fingerprints, *, started_release: bool) -> None:
-    """What the write path calls once ``doc`` is stored and placed (its text new or changed)."""
+def after_write(
+    session: Session, doc: Document, prints: Fingerprints, *, started_release: bool, new: bool = False
+) -> None:
+    """What the write path calls once ``doc`` is stored and placed (its text new or changed;
+    ``new``: just inserted, so it has no keys yet)."""
     if doc.lang != "fa":
-        index(session, doc)
+        index(session, doc, new=new)
         if doc.link is None:
             link_retelling(session, doc, prints)
     elif started_release or doc.role == "origin":
-        index(session, doc)
+        index(session, doc, new=new)
         for other in retellings_near(session, doc):
             link_retelling(session, other, prints)
 
@@ -81,15 +84,33 @@ def _at(doc: Document) -> datetime:
     return doc.published_at or doc.first_seen_at
 
 
-def index(session: Session, doc: Document) -> None:
-    """Write (or rewrite) ``doc``'s figure keys."""
+def index(session: Session, doc: Document, *, new: bool = False) -> None:
+    """Write (or rewrite: unless ``new``) ``doc``'s figure keys."""
     session.flush()
-    session.execute(delete(CrossLingualKey).where(CrossLingualKey.document_id == doc.id))
+    if not new:
+        session.execute(delete(CrossLingualKey).where(CrossLingualKey.document_id == doc.id))
     keys = sorted(evidence_for(doc).index_keys())
     if keys:
         persian, at = doc.lang == "fa", _at(doc)
         rows = [{"key": k, "document_id": doc.id, "persian": persian, "at": at} for k in keys]
-        session.execute(insert(CrossLingualKey), rows)
+        session.connection().execute(_INSERT_KEYS, rows)  # Core executemany: nothing for the ORM to track
+
+
+_INSERT_KEYS = insert(CrossLingualKey)
+_SHARED = func.count(CrossLingualKey.key)
+_SHARING = (
+    select(CrossLingualKey.document_id, _SHARED)
+    .where(
+        CrossLingualKey.key.in_(bindparam("keys", expanding=True)),
+        CrossLingualKey.persian == bindparam("persian"),
+        CrossLingualKey.at.between(bindparam("since"), bindparam("until")),
+    )
+    .group_by(CrossLingualKey.document_id)
+    .having(_SHARED >= MIN_FIGURES)
+    .order_by(_SHARED.desc(), CrossLingualKey.document_id)
+    .limit(bindparam("most"))
+)
+"""Built once: every Persian document that starts a release asks it."""
 
 
 def _sharing(session: Session, doc: Document, *, persian: bool) -> list[int]:
@@ -101,20 +122,14 @@ def _sharing(session: Session, doc: Document, *, persian: bool) -> list[int]:
         return []
     at = _at(doc)
     before, after = (WINDOW_DAYS, SKEW_DAYS) if persian else (SKEW_DAYS, WINDOW_DAYS)
-    shared = func.count(CrossLingualKey.key)
-    rows = session.execute(
-        select(CrossLingualKey.document_id, shared)
-        .where(
-            CrossLingualKey.key.in_(sorted(keys)),
-            CrossLingualKey.persian.is_(persian),
-            CrossLingualKey.at.between(at - timedelta(days=before), at + timedelta(days=after)),
-        )
-        .group_by(CrossLingualKey.document_id)
-        .having(shared >= MIN_FIGURES)
-        .order_by(shared.desc(), CrossLingualKey.document_id)
-        .limit(MAX_CANDIDATES if persian else MAX_RETELLINGS)
-    )
-    return [doc_id for doc_id, _ in rows]
+    params = {
+        "keys": sorted(keys),
+        "persian": persian,
+        "since": at - timedelta(days=before),
+        "until": at + timedelta(days=after),
+        "most": MAX_CANDIDATES if persian else MAX_RETELLINGS,
+    }
+    return [doc_id for doc_id, _ in core_rows(session, _SHARING, params)]
 
 
 def retellings_near(session: Session, doc: Document) -> list[Document]:

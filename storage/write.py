@@ -1,26 +1,27 @@
 """The write path: from one stored item to its rows, top to bottom in this module.
 
-:func:`write_item` (one transaction, run again after a deadlock, waited out through an outage)
-→ :func:`store_document` (in the caller's transaction: the origin first, then the item)
-→ :func:`_store` (one document, found by its canonical URL) → :func:`_insert` or :func:`_update`
-→ :func:`_apply` (the columns). Placing a document in a release asks ``storage.clusters`` (band
-lookup verified by the copy decision, merges, release heads). The rows' helpers (source ids,
-chains, versions) follow, then :func:`sync_sources`, which mirrors the registry.
+:func:`write_item` (one transaction, run again after a deadlock, waited out through an outage;
+or :func:`write_group`, several items in one) → :func:`store_document` (in the caller's
+transaction: the origin first, then the item) → :func:`_store` (one document, found by its
+canonical URL) → :func:`_insert` or :func:`_update` → :func:`_apply` (the columns). Placing a
+document in a release asks ``storage.clusters`` (band lookup verified by the copy decision,
+merges, release heads). The rows' helpers (source ids, chains, versions) follow, then
+:func:`sync_sources`, which mirrors the registry.
 
 :func:`write_item` is the one function that writes a ``documents`` row; every caller (the store
-pipeline, a writer thread, a writer process, a script) goes through it or, inside a transaction of
-its own, through :func:`store_document`.
+pipeline, a writer thread, a writer process through :func:`write_group`, a script) goes through it
+or, inside a transaction of its own, through :func:`store_document`.
 """
 
 from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, delete, event, func, select
+from sqlalchemy import Connection, Engine, bindparam, delete, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -100,6 +101,76 @@ def write_item(
     )
 
 
+@dataclass(frozen=True)
+class Request:
+    """One item for :func:`write_group`, with what :func:`write_item` takes beside it."""
+
+    item: ArticleItem
+    run_id: int | None
+    source_key: str | None
+    role: str
+    crosslingual: bool = True
+
+
+def write_group(
+    sessions: sessionmaker[Session],
+    requests: Sequence[Request],
+    *,
+    on_retry: Callable[[BaseException], None] | None = None,
+    on_outage: Callable[[], None] | None = None,
+    max_wait: float = DEFAULT_MAX_WAIT,
+) -> list[StoreResult | Exception]:
+    """Store several items in one transaction, in order: what each came to, or the error that kept
+    it out of the store.
+
+    A transaction's fixed cost (the commit, its flushes, the lookups of the sources) is paid once
+    for the group. Every item is still written by :func:`store_document`, in the order given and
+    with a flush after each, so an item sees what the items before it in the group wrote (a copy
+    of an earlier item joins its release, as it would one transaction later). The group is run
+    again after a deadlock and waited out through an outage, as one item is; when it fails
+    otherwise (one bad item rolls the others back with it), each item is written again in a
+    transaction of its own by :func:`write_item`, so only the bad one fails. Nothing of the group
+    is in the store until it commits: a caller reports the outcomes only after this returns."""
+    if len(requests) == 1:
+        return [_one(sessions, requests[0], on_retry, on_outage, max_wait)]
+
+    def store_all(session: Session) -> list[StoreResult | Exception]:
+        prints = Fingerprints(session)  # candidates recur from item to item: their phrases read once
+        results: list[StoreResult | Exception] = []
+        for r in requests:
+            stored = store_document(
+                session, r.item, run_id=r.run_id, source_key=r.source_key, role=r.role,
+                crosslingual=r.crosslingual, prints=prints,
+            )
+            results.append(stored.result)
+        return results
+
+    try:
+        return through_outage(
+            lambda: in_transaction(sessions, store_all, on_retry=on_retry),
+            max_wait=max_wait,
+            on_wait=log_wait(f"storing {len(requests)} items ({requests[0].item.url}, …)", on_outage),
+        )
+    except Exception:
+        return [_one(sessions, r, on_retry, on_outage, max_wait) for r in requests]
+
+
+def _one(
+    sessions: sessionmaker[Session],
+    r: Request,
+    on_retry: Callable[[BaseException], None] | None,
+    on_outage: Callable[[], None] | None,
+    max_wait: float,
+) -> StoreResult | Exception:
+    try:
+        return write_item(
+            sessions, r.item, run_id=r.run_id, source_key=r.source_key, role=r.role, on_retry=on_retry,
+            on_outage=on_outage, max_wait=max_wait, crosslingual=r.crosslingual,
+        )
+    except Exception as exc:
+        return exc
+
+
 def store_document(
     session: Session,
     item: ArticleItem,
@@ -109,6 +180,7 @@ def store_document(
     role: str | None = None,
     threshold: float = COPY_THRESHOLD,
     crosslingual: bool = True,
+    prints: Fingerprints | None = None,
 ) -> Stored:
     """Insert or update the document for ``item``, keyed by its canonical URL, with its
     attribution chain, and place it in its release; when ``item.origin`` is set, store the
@@ -135,6 +207,9 @@ def store_document(
     re-reads the row; writers of alike texts are serialised by advisory locks (PostgreSQL)
     or the write lock (SQLite).
 
+    ``prints``: the fingerprints of stored documents known in this transaction (a group's items
+    share them); by default, the ones this call reads.
+
     Returns what happened to the item's row and the release it now sits in.
     """
     wanted_role = item.role or role
@@ -146,7 +221,7 @@ def store_document(
     fp = _fingerprint(item)
     origin_fp = _fingerprint(origin) if origin is not None else None
     lock_fingerprints(session, [fp] if origin_fp is None else [fp, origin_fp])
-    prints = Fingerprints(session)
+    prints = prints if prints is not None else Fingerprints(session)
     origin_doc: Document | None = None
     if origin is not None and origin_fp is not None:
         # The origin's site is its registry key when the registry knows it.
@@ -290,7 +365,7 @@ def _insert(
         _settle_new_member(session, doc, prints, placement)
     session.flush()
     if crosslingual:
-        translations.after_write(session, doc, prints, started_release=fresh)
+        translations.after_write(session, doc, prints, started_release=fresh, new=True)
     return doc
 
 
@@ -523,8 +598,15 @@ def source_id_for(session: Session, key: str | None) -> int | None:
     return found
 
 
+_DOCUMENT_ID = select(Document.id).where(Document.canonical_url == bindparam("url"))
+"""Built once and run on the connection: most items are new pages, and an ORM query through the
+session that finds nothing costs several times this Core one."""
+
+
 def find_document(session: Session, canonical_url: str) -> Document | None:
-    return session.scalar(select(Document).where(Document.canonical_url == canonical_url))
+    session.flush()  # what an ORM query would do first: the Core one sees every pending row
+    doc_id = session.connection().scalar(_DOCUMENT_ID, {"url": canonical_url})
+    return None if doc_id is None else session.get(Document, doc_id)
 
 
 ChainRow = tuple[str | None, str, str | None, str]
@@ -557,23 +639,31 @@ def _known_source_id(session: Session, key: str | None) -> int | None:
     return _stored_source_id(session, key)
 
 
+_DELETE_CHAIN = delete(DocumentAttribution).where(DocumentAttribution.document_id == bindparam("doc"))
+_INSERT_CHAIN = insert(DocumentAttribution)
+
+
 def _replace_chain(session: Session, document_id: int, chain: list[ChainRow], *, new: bool = False) -> None:
-    """Store ``chain`` as the document's (``new``: it has none yet, nothing to delete)."""
+    """Store ``chain`` as the document's (``new``: it has none yet, nothing to delete). Core
+    statements on the session's connection, run at once and in order (unique (document_id,
+    position)): the rows are never loaded as objects, so the ORM has nothing to track."""
+    connection = session.connection()
     if not new:
-        # Core DELETE runs now, before the new rows' INSERTs: unique (document_id, position).
-        session.execute(delete(DocumentAttribution).where(DocumentAttribution.document_id == document_id))
-    for position, (key, name, kind, phrase) in enumerate(chain):
-        session.add(
-            DocumentAttribution(
-                document_id=document_id,
-                position=position,
-                source_id=_known_source_id(session, key),
-                source_key=key,
-                name=name,
-                kind=kind,
-                phrase=phrase,
-            )
-        )
+        connection.execute(_DELETE_CHAIN, {"doc": document_id})
+    rows = [
+        {
+            "document_id": document_id,
+            "position": position,
+            "source_id": _known_source_id(session, key),
+            "source_key": key,
+            "name": name,
+            "kind": kind,
+            "phrase": phrase,
+        }
+        for position, (key, name, kind, phrase) in enumerate(chain)
+    ]
+    if rows:
+        connection.execute(_INSERT_CHAIN, rows)
 
 
 def sync_sources(session: Session, registry: Registry) -> None:

@@ -3,10 +3,18 @@
 A writer is ``python -c "…serve_writer()"``: a fresh interpreter that imports only the write path
 (``storage.write``; no multiprocessing, so a crawl started from an unguarded script is never re-run
 in it). The crawler's end, :class:`WriterProcess`, runs on the reactor and sends it length-prefixed
-pickles on its stdin: first the store URL (not on the command line, where a password would show),
-then one ``(number, item, run_id, source_key, role, prepared match texts)`` per item. The writer
-answers ``(number, ok, outcome)`` on its stdout; stray output of the libraries it imports goes to
-stderr, which it shares with the crawler. Both ends live here, so the protocol is in one place.
+pickles on its stdin: first ``(store URL, group size, group wait)`` (the URL not on the command
+line, where a password would show), then one ``(number, item, run_id, source_key, role,
+crosslingual, prepared match texts)`` per item. The writer answers ``(number, ok, outcome)`` on its
+stdout; stray output of the libraries it imports goes to stderr, which it shares with the crawler.
+Both ends live here, so the protocol is in one place.
+
+Groups: the writer stores the items it has read in one transaction (``storage.write.write_group``),
+up to ``group size`` of them, waiting at most ``group wait`` seconds after the first for more to
+arrive (a busy crawl fills its groups at once, a slow one commits within the wait). It answers for
+a group's items only once the group has committed: an item the crawler has an answer for is in the
+store, and one it has none for when the writer dies is written again by the crawler (found
+unchanged if its group had committed: nothing is stored twice).
 """
 
 from __future__ import annotations
@@ -14,11 +22,14 @@ from __future__ import annotations
 import itertools
 import os
 import pickle
+import select
 import struct
 import sys
+import time
 import traceback
 from typing import Any, BinaryIO
 
+from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet.defer import Deferred
 from twisted.internet.protocol import ProcessProtocol
 from twisted.python.failure import Failure
@@ -27,9 +38,19 @@ from core.items import ArticleItem
 from core.syndication.decide import prepare, remember
 from core.text.persian import warm_up
 from storage.db import make_engine, make_sessionmaker
-from storage.write import StoreResult, write_item
+from storage.write import Request, StoreResult, write_group
 
 _HEADER = struct.Struct(">I")
+
+DEFAULT_GROUP_SIZE = 50
+"""Items a writer stores in one transaction at most (``MANBA_STORE_GROUP_SIZE``)."""
+DEFAULT_GROUP_WAIT = 0.2
+"""Seconds a writer waits after a group's first item for more (``MANBA_STORE_GROUP_WAIT``)."""
+
+
+def check_group(size: int, wait: float) -> None:
+    if size < 1 or wait < 0:
+        raise ValueError(f"a writer's group needs a size ≥ 1 and a wait ≥ 0 s, not {size} and {wait}")
 
 
 class WriterDied(RuntimeError):
@@ -41,15 +62,45 @@ def _frame(value: Any) -> bytes:
     return _HEADER.pack(len(data)) + data
 
 
-def _read_frame(stream: BinaryIO) -> Any:
-    header = stream.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        return None  # the crawler closed our stdin: no more items
-    size = _HEADER.unpack(header)[0]
-    data = stream.read(size)
-    if len(data) < size:
-        return None
-    return pickle.loads(data)
+class _Requests:
+    """The writer's stdin, read frame by frame, waiting for the next frame no longer than asked."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = bytearray()
+        self.ended = False
+        """The crawler closed our stdin: no more frames after those buffered."""
+
+    def _frame(self) -> Any:
+        if len(self.buffer) < _HEADER.size:
+            return _NOTHING
+        end = _HEADER.size + _HEADER.unpack_from(self.buffer)[0]
+        if len(self.buffer) < end:
+            return _NOTHING
+        value = pickle.loads(bytes(self.buffer[_HEADER.size : end]))
+        del self.buffer[:end]
+        return value
+
+    def next(self, timeout: float | None = None) -> Any:
+        """The next frame; ``_NOTHING`` when none came within ``timeout`` seconds (``None``: wait as
+        long as it takes) or stdin has ended."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (value := self._frame()) is _NOTHING:
+            if self.ended:
+                return _NOTHING
+            if deadline is not None:
+                left = max(0.0, deadline - time.monotonic())
+                if not select.select([self.fd], [], [], left)[0]:
+                    return _NOTHING
+            data = os.read(self.fd, 1 << 20)
+            if data:
+                self.buffer += data
+            else:
+                self.ended = True
+        return value
+
+
+_NOTHING: Any = object()
 
 
 def _portable(exc: BaseException) -> BaseException:
@@ -64,7 +115,7 @@ def _portable(exc: BaseException) -> BaseException:
 
 
 def serve_writer() -> None:
-    """The writer process: store the items read from stdin, one transaction each, in order.
+    """The writer process: store the items read from stdin in groups, one transaction each, in order.
 
     With ``MANBA_WRITER_PROFILE=PATH`` in the environment it runs under pyinstrument (a development
     dependency) and writes the profile to PATH when it ends (``python -m bench.pipeline --profile``)."""
@@ -87,43 +138,65 @@ def serve_writer() -> None:
 def _serve_writer() -> None:
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # from here on, anything printed goes to stderr, not into the replies
-    requests = os.fdopen(os.dup(0), "rb")
-    url = _read_frame(requests)
-    if url is None:
+    requests = _Requests(os.dup(0))
+    config = requests.next()
+    if config is _NOTHING:
         return
+    url, size, wait = config
     warm_up()
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     try:
-        while (request := _read_frame(requests)) is not None:
-            number, item, run_id, source_key, role, crosslingual, prepared = request
-            for ahead in prepared:
-                remember(ahead)
-            retried: list[BaseException] = []
-            try:
-                result = write_item(
-                    sessions,
-                    item,
-                    run_id=run_id,
-                    source_key=source_key,
-                    role=role,
-                    on_retry=retried.append,
-                    crosslingual=crosslingual,
-                )
-                reply = _frame((number, True, (result, len(retried))))
-            except Exception as exc:
-                reply = _frame((number, False, _portable(exc)))
-            replies.write(reply)
-            replies.flush()
+        while (group := _next_group(requests, size, wait)):
+            _write(sessions, group, replies)
     finally:
         engine.dispose()
+
+
+def _next_group(requests: _Requests, size: int, wait: float) -> list[Any]:
+    """Up to ``size`` requests: the next one (however long it takes), then those that arrive
+    within ``wait`` seconds of it; empty when stdin has ended."""
+    first = requests.next()
+    if first is _NOTHING:
+        return []
+    group = [first]
+    deadline = time.monotonic() + wait
+    while len(group) < size:
+        request = requests.next(max(0.0, deadline - time.monotonic()))
+        if request is _NOTHING:
+            break
+        group.append(request)
+    return group
+
+
+def _write(sessions: sessionmaker[Session], group: list[Any], replies: BinaryIO) -> None:
+    """Store one group and answer for each of its items (after the commit, in order)."""
+    batch: list[Request] = []
+    for _, item, run_id, source_key, role, crosslingual, prepared in group:
+        for ahead in prepared:
+            remember(ahead)
+        batch.append(Request(item, run_id, source_key, role, crosslingual))
+    retried: list[BaseException] = []
+    outcomes = write_group(sessions, batch, on_retry=retried.append)
+    for i, (request, outcome) in enumerate(zip(group, outcomes, strict=True)):
+        if isinstance(outcome, Exception):
+            replies.write(_frame((request[0], False, _portable(outcome))))
+        else:
+            # The group's retries are counted once, with its first item.
+            replies.write(_frame((request[0], True, (outcome, len(retried) if i == 0 else 0))))
+    replies.flush()
 
 
 class WriterProcess(ProcessProtocol):
     """The crawler's end of one writer process (on the reactor, no threads)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self, url: str, group_size: int = DEFAULT_GROUP_SIZE, group_wait: float = DEFAULT_GROUP_WAIT
+    ) -> None:
+        check_group(group_size, group_wait)
         self.url = url
+        self.group_size = group_size
+        self.group_wait = group_wait
         self.pending: dict[int, Deferred[tuple[StoreResult, int]]] = {}
         self.ended: Deferred[None] = Deferred()
         self.alive = True
@@ -144,7 +217,7 @@ class WriterProcess(ProcessProtocol):
         stdin.write(_frame(value))
 
     def connectionMade(self) -> None:
-        self._send(self.url)
+        self._send((self.url, self.group_size, self.group_wait))
 
     def write(
         self,

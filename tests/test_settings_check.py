@@ -44,6 +44,8 @@ def test_a_switch_reads_the_usual_spellings(raw: object, expected: bool) -> None
         ("MANBA_PROGRESS_INTERVAL", "0.2", 0.2),
         ("MANBA_STORE_WRITERS", "4", 4),
         ("MANBA_STORE_WRITERS", 2.0, 2),
+        ("MANBA_STORE_GROUP_SIZE", "1", 1),
+        ("MANBA_STORE_GROUP_WAIT", "0", 0.0),
         ("MANBA_MIN_BODY_CHARS", "0", 0),
     ],
 )
@@ -62,6 +64,8 @@ def test_valid_numbers(name: str, raw: object, expected: float) -> None:
         ("MANBA_RETRY_AFTER_MAX", "-1", "a number ≥ 0"),
         ("MANBA_STORE_WRITERS", "0", "a whole number ≥ 1"),
         ("MANBA_STORE_WRITERS", "1.5", "a whole number ≥ 1"),
+        ("MANBA_STORE_GROUP_SIZE", "0", "a whole number ≥ 1"),
+        ("MANBA_STORE_GROUP_WAIT", "-0.1", "a number ≥ 0"),
         ("MANBA_MIN_BODY_CHARS", "-1", "a whole number ≥ 0"),
         ("MANBA_RECHECK_OLD_MINUTES", "0", "a number > 0"),
         ("MANBA_REDIS_LEASE", "inf", "a number > 0"),
@@ -111,6 +115,20 @@ def test_store_refuses_no_writers(tmp_path: Path) -> None:
     }
     with pytest.raises(InvalidSetting, match="MANBA_STORE_WRITERS=0"):
         build_from_crawler(StorePipeline, get_crawler(settings_dict=settings))
+
+
+def test_store_reads_its_group_settings(tmp_path: Path) -> None:
+    settings = {
+        "MANBA_DATABASE_URL": f"sqlite:///{tmp_path / 'manba.sqlite3'}",
+        "MANBA_SOURCES_FILE": str(write_registry(tmp_path / "sources.toml")),
+        "MANBA_STORE_GROUP_SIZE": "8",
+        "MANBA_STORE_GROUP_WAIT": "0.05",
+    }
+    pipeline = build_from_crawler(StorePipeline, get_crawler(settings_dict=settings))
+    assert (pipeline.group_size, pipeline.group_wait) == (8, 0.05)
+    with pytest.raises(InvalidSetting, match="MANBA_STORE_GROUP_SIZE=0"):
+        refused = {**settings, "MANBA_STORE_GROUP_SIZE": "0"}
+        build_from_crawler(StorePipeline, get_crawler(settings_dict=refused))
 
 
 # --- the command line -------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from storage.models import Document, DocumentVersion, MinhashBand, Release
 from storage.recluster import recluster
 from storage.retry import in_transaction
 from storage.testing import article, story
-from storage.write import StoreResult, store_document
+from storage.write import Request, StoreResult, store_document, write_group
 from tests.test_storage_origins import ICT, ISNA, copy_item, origin_item, store, total
 
 RELEASE = (
@@ -385,22 +385,35 @@ def concurrent_items(worker: int) -> list[tuple[ArticleItem, str]]:
     return items
 
 
-def _store_concurrently(url: str, worker: int, barrier: Any) -> None:
+def _store_concurrently(url: str, worker: int, barrier: Any, size: int) -> None:
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     items = concurrent_items(worker)
-    for item, role in items:
-        barrier.wait()  # both processes start each release together
-        in_transaction(sessions, lambda s, i=item, r=role: store_document(s, i, source_key=i.site, role=r))
+    if size == 1:
+        for item, role in items:
+            barrier.wait()  # both processes start each release together
+            in_transaction(
+                sessions, lambda s, i=item, r=role: store_document(s, i, source_key=i.site, role=r)
+            )
+    else:
+        # As writer processes do: several items per transaction, both writers at once.
+        for start in range(0, len(items), size):
+            barrier.wait()
+            group = [Request(i, None, i.site, r) for i, r in items[start : start + size]]
+            failed = [o for o in write_group(sessions, group) if isinstance(o, Exception)]
+            assert not failed, failed
     engine.dispose()
 
 
+@pytest.mark.parametrize("size", [1, 4], ids=["one per transaction", "four per transaction"])
 def test_two_processes_storing_copies_at_once_end_with_one_release_per_group(
-    database_url: str, sessions: sessionmaker[Session]
+    database_url: str, sessions: sessionmaker[Session], size: int
 ) -> None:
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
-    workers = [context.Process(target=_store_concurrently, args=(database_url, w, barrier)) for w in (0, 1)]
+    workers = [
+        context.Process(target=_store_concurrently, args=(database_url, w, barrier, size)) for w in (0, 1)
+    ]
     for p in workers:
         p.start()
     for p in workers:
