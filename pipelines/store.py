@@ -87,8 +87,8 @@ class StorePipeline:
 
     Writers, during a crawl: ``MANBA_STORE_WRITERS`` (default 1) writer processes, or threads of
     the crawler with ``MANBA_STORE_PROCESSES = False``. A writer process stores up to
-    ``MANBA_STORE_GROUP_SIZE`` (50) items in one transaction, those that reach it within
-    ``MANBA_STORE_GROUP_WAIT`` (0.2) seconds of the group's first (``storage.writer``), and answers
+    ``MANBA_STORE_GROUP_SIZE`` (50) items in one transaction, the first and those already waiting
+    behind it (``MANBA_STORE_GROUP_WAIT`` seconds more, 0 by default; ``storage.writer``), and answers
     for them once it has committed; a thread writes each item by :func:`storage.write.write_item`
     in its own transaction. Scrapy waits for the answer before the item counts as scraped, and for
     every write before the spider closes. Rows carry the crawl run of ``manba/run_id``

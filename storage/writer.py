@@ -44,8 +44,11 @@ _HEADER = struct.Struct(">I")
 
 DEFAULT_GROUP_SIZE = 50
 """Items a writer stores in one transaction at most (``MANBA_STORE_GROUP_SIZE``)."""
-DEFAULT_GROUP_WAIT = 0.2
-"""Seconds a writer waits after a group's first item for more (``MANBA_STORE_GROUP_WAIT``)."""
+DEFAULT_GROUP_WAIT = 0.0
+"""Seconds a writer waits after a group's first item for more (``MANBA_STORE_GROUP_WAIT``). At 0 a
+group is the items already waiting when the writer takes its first: no item waits for others, and a
+writer that falls behind the crawl still writes in full groups. A wait only adds latency when the
+crawler holds back further items until the ones sent are answered (Scrapy's pipelines do)."""
 
 
 def check_group(size: int, wait: float) -> None:

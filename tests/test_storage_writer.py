@@ -44,6 +44,22 @@ def test_a_group_ends_at_its_size(pipe: tuple[_Requests, int]) -> None:
     assert _next_group(requests, 3, 10.0) == [3, 4, 5]
 
 
+def test_without_a_wait_a_group_is_what_is_already_there(pipe: tuple[_Requests, int]) -> None:
+    """The default: nothing is waited for beyond the first item, everything already sent is taken."""
+    requests, write = pipe
+    os.write(write, b"".join(_frame(n) for n in range(4)))
+    assert _next_group(requests, 50, 0.0) == [0, 1, 2, 3]
+    os.write(write, _frame("alone"))
+    later = threading.Timer(0.5, lambda: os.write(write, _frame("late")))
+    later.start()
+    began = time.monotonic()
+    try:
+        assert _next_group(requests, 50, 0.0) == ["alone"]
+        assert time.monotonic() - began < 0.4
+    finally:
+        later.join()
+
+
 def test_a_group_ends_when_its_wait_is_over(pipe: tuple[_Requests, int]) -> None:
     requests, write = pipe
     os.write(write, _frame("first"))
