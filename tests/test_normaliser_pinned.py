@@ -38,3 +38,13 @@ def test_a_line_keeps_its_normal_form(line: str, expected: str) -> None:
 def test_lines_are_normalised_one_by_one() -> None:
     text = "\n".join(line for line, _ in PINNED)
     assert normalise(text) == "\n".join(expected for _, expected in PINNED)
+
+
+def test_the_word_list_is_parsed_once_per_process() -> None:
+    """The Normalizer builds two word tokenizers; hazm's word list is read for the first only (half a
+    second of every crawl's and every writer's start). The pinned forms above hold with it."""
+    import hazm.word_tokenizer
+
+    normalise("می شود")
+    parsed = hazm.word_tokenizer.words_list.cache_info()  # type: ignore[attr-defined]
+    assert (parsed.misses, parsed.hits) == (1, 1)

@@ -36,6 +36,13 @@ def _normalizer() -> Any:
                 _quiet_gensim()
                 import hazm.normalizer  # imported lazily: hazm takes seconds to import
                 import hazm.utils
+                import hazm.word_tokenizer
+
+                if hazm.word_tokenizer.words_list is hazm.utils.words_list:
+                    # The Normalizer builds two word tokenizers (its own and its lemmatizer's), and
+                    # each parsed hazm's 2 MB word list: half a second of every process's start.
+                    # The list is only read (into each tokenizer's dict), so parse it once.
+                    hazm.word_tokenizer.words_list = cache(hazm.utils.words_list)
 
                 if hazm.normalizer.maketrans is hazm.utils.maketrans:
                     # normalize() rebuilds its two translation tables from constant strings on
