@@ -98,6 +98,14 @@ def names() -> NameIndex:
     return NameIndex.from_registry(registry)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The files that run crawls or a browser first. ``make test`` hands whole files to its two
+    workers in the order collected (``--dist loadfile``): a long crawl file collected last kept one
+    worker busy while the other had nothing left to do."""
+    heavy = {item.path for item in items if any(item.get_closest_marker(m) for m in ("crawl", "browser"))}
+    items.sort(key=lambda item: item.path not in heavy)
+
+
 # --- stores: one per test, on every available backend -----------------------------------------
 
 

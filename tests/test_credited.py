@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -119,6 +120,7 @@ def test_relink_gives_stored_credits_their_new_source_and_the_release_its_source
 NEWSPAPER = "روزنامه دنیای اقتصاد"  # credited by the fixture web, unknown to its registry
 
 
+@pytest.mark.crawl
 def test_an_unknown_name_is_listed_then_linked_by_the_next_crawl_without_refetching(
     served_web: ServeWeb, tmp_path: Path
 ) -> None:
@@ -177,6 +179,7 @@ hosts = ["donya-e-eqtesad.invalid"]
     assert all(key == "donya" and source == donya for _, key, source in rows)
 
 
+@pytest.mark.crawl
 def test_recluster_links_a_name_the_registry_now_knows(served_web: ServeWeb, tmp_path: Path) -> None:
     web, _ = served_web()
     url = f"sqlite:///{tmp_path / 'manba.sqlite3'}"

@@ -73,6 +73,8 @@ CRAWL_SETTINGS = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": "96",
     "MANBA_FOLLOW_ORIGINS": "0",
 }
+pytestmark = pytest.mark.crawl  # every test reads the crawls of the hostile web
+
 CRAWL_SECONDS = 60
 
 
