@@ -38,7 +38,7 @@ from crawler.config import database_url
 from crawler.settings_check import read_bool, read_float, read_int
 from pipelines.validate import strip_nul_fields
 from storage.credited import relink
-from storage.db import make_engine, make_sessionmaker
+from storage.db import make_engine, make_sessionmaker, shown
 from storage.migrate import upgrade_engine
 from storage.write import StoreResult, sync_sources, write_item
 from storage.writer import DEFAULT_GROUP_SIZE, DEFAULT_GROUP_WAIT, WriterDied, WriterProcess, check_group
@@ -172,12 +172,13 @@ class StorePipeline:
                     WriterProcess(self.database_url, self.group_size, self.group_wait).start()
                     for _ in range(self.writers)
                 ]
+                waiting = f"within {self.group_wait:g} s" if self.group_wait else "already waiting"
                 how = (f"{self.writers} writer process(es), up to {self.group_size} items per transaction "
-                       f"within {self.group_wait:g} s")
+                       f"{waiting}")
             else:
                 self._threads = ThreadPoolExecutor(self.writers, thread_name_prefix="manba-store")
                 how = f"{self.writers} writer thread(s)"
-        logger.info("Storing to %s (%s)", self.engine.url.render_as_string(hide_password=True), how)
+        logger.info("Storing to %s (%s)", shown(self.engine.url), how)
 
     def process_item(self, item: Any) -> Any:
         if self.sessions is None:

@@ -22,7 +22,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import URL
 
-from storage.db import StoreNotReady, make_engine, sqlite_path
+from storage.db import StoreNotReady, make_engine, shown, sqlite_path
 
 # Alembic's ``context``/``op`` are process-wide proxies: one migration at a time per process.
 _LOCK = threading.Lock()
@@ -100,7 +100,7 @@ def check_ready(engine: Engine) -> None:
         raise StoreNotReady(
             f"no store at {path}: run a crawl first, or point MANBA_DATABASE_URL at an existing store"
         )
-    url = engine.url.render_as_string(hide_password=True)
+    url = shown(engine.url)
     with engine.connect() as connection:
         if not inspect(connection).has_table("documents"):
             raise StoreNotReady(

@@ -37,6 +37,17 @@ def pipe() -> Iterator[tuple[_Requests, int]]:
             os.close(fd)
 
 
+@contextlib.contextmanager
+def arriving(write: int, value: Any, after: float) -> Iterator[None]:
+    """``value`` is sent down the pipe ``after`` seconds into the block (and has been by its end)."""
+    later = threading.Timer(after, lambda: os.write(write, _frame(value)))
+    later.start()
+    try:
+        yield
+    finally:
+        later.join()
+
+
 def test_a_group_ends_at_its_size(pipe: tuple[_Requests, int]) -> None:
     requests, write = pipe
     os.write(write, b"".join(_frame(n) for n in range(7)))
@@ -50,28 +61,20 @@ def test_without_a_wait_a_group_is_what_is_already_there(pipe: tuple[_Requests, 
     os.write(write, b"".join(_frame(n) for n in range(4)))
     assert _next_group(requests, 50, 0.0) == [0, 1, 2, 3]
     os.write(write, _frame("alone"))
-    later = threading.Timer(0.5, lambda: os.write(write, _frame("late")))
-    later.start()
-    began = time.monotonic()
-    try:
+    with arriving(write, "late", after=0.5):
+        began = time.monotonic()
         assert _next_group(requests, 50, 0.0) == ["alone"]
         assert time.monotonic() - began < 0.4
-    finally:
-        later.join()
 
 
 def test_a_group_ends_when_its_wait_is_over(pipe: tuple[_Requests, int]) -> None:
     requests, write = pipe
     os.write(write, _frame("first"))
-    later = threading.Timer(1.0, lambda: os.write(write, _frame("late")))
-    later.start()
-    began = time.monotonic()
-    try:
+    with arriving(write, "late", after=1.0):
+        began = time.monotonic()
         assert _next_group(requests, 50, 0.2) == ["first"]
         assert time.monotonic() - began < 0.9
         assert _next_group(requests, 50, 0.2) == ["late"]  # the next group waits for its first item
-    finally:
-        later.join()
 
 
 def test_a_frame_split_across_reads_and_the_end_of_input(pipe: tuple[_Requests, int]) -> None:
