@@ -35,6 +35,8 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,19 +65,39 @@ def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
 
 
-def _load(url: str, count: int, start: int) -> None:
+def _load(url: str, count: int, start: int, newest: datetime) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         assert parsed.database is not None
-        load_sqlite(parsed.database, count, start=start)
+        load_sqlite(parsed.database, count, start=start, newest=newest)
     else:
-        load_postgres(parsed, random_rows(count, seed=11, start=start))
+        load_postgres(parsed, random_rows(count, seed=11, start=start, newest=newest))
 
 
-def _load_in_child(url: str, count: int, start: int) -> float:
+def as_todays_news(probes: ProbeSet) -> tuple[ProbeSet, datetime]:
+    """The probe set re-dated into the last day before its newest date, order kept (undated
+    stay undated), and that date: the synthetic documents are published back from it at
+    ``storage.bulk.PER_DAY`` a day, so the probes are the news of the day on a store that
+    has crawled the web for ``size / PER_DAY`` days — every probe's window meets the newest
+    and densest months, as a live crawl's does."""
+    items = [*probes.resident, *probes.probe]
+    dates = [i.published_at for i in items if i.published_at is not None]
+    newest, oldest = max(dates), min(dates)
+    span = (newest - oldest) or timedelta(days=1)
+
+    def moved(item: ArticleItem) -> ArticleItem:
+        if item.published_at is None:
+            return item
+        return replace(item, published_at=newest - (newest - item.published_at) * (timedelta(days=1) / span))
+
+    resident = [moved(i) for i in probes.resident]
+    return ProbeSet(resident, [moved(i) for i in probes.probe], probes.composition), newest
+
+
+def _load_in_child(url: str, count: int, start: int, newest: datetime) -> float:
     """Seconds to load ``count`` synthetic documents, in a forked child (keeps our RSS clean)."""
     began = time.perf_counter()
-    child = multiprocessing.get_context("fork").Process(target=_load, args=(url, count, start))
+    child = multiprocessing.get_context("fork").Process(target=_load, args=(url, count, start, newest))
     child.start()
     child.join()
     if child.exitcode != 0:
@@ -154,6 +176,22 @@ def _store_bytes(engine: Engine, url: str) -> int:
         return int(connection.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0)
 
 
+def band_index_bytes(engine: Engine) -> int:
+    """Bytes on disk of ``minhash_bands``: its table (every month partition) and its indexes."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            query = (
+                "SELECT coalesce(sum(pgsize), 0) FROM dbstat "
+                "WHERE name IN (SELECT name FROM sqlite_master WHERE tbl_name = 'minhash_bands')"
+            )
+        else:
+            query = (
+                "SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits "
+                "WHERE inhparent = 'minhash_bands'::regclass"
+            )
+        return int(connection.execute(text(query)).scalar() or 0)
+
+
 def _residents_digest(items: Sequence[ArticleItem]) -> str:
     """What a kept store's real documents depend on, as the current code computes it."""
     digest = hashlib.sha256()
@@ -168,7 +206,7 @@ def _residents_digest(items: Sequence[ArticleItem]) -> str:
 def _cache_key(probes: ProbeSet) -> dict[str, Any]:
     here = Path(__file__).resolve().parent
     code = hashlib.sha256()
-    for path in (here / "load.py", here.parent / "pipelines" / "storage" / "bulk.py"):
+    for path in (here / "load.py", here.parent / "storage" / "bulk.py", here.parent / "storage" / "bands.py"):
         code.update(path.read_bytes())
     return {
         "schema": head_revision(),
@@ -214,6 +252,7 @@ def _probe_kept(path: Path, probes: ProbeSet, size: int) -> dict[str, Any]:
         after, _ = _counts(engine)
         assert after == size, "the probe's rollback left rows behind"
         store_mb = round(_store_bytes(engine, f"sqlite:///{path}") / 2**20)
+        band_bytes = round(band_index_bytes(engine) / documents)
     finally:
         engine.dispose()
     return {
@@ -225,6 +264,7 @@ def _probe_kept(path: Path, probes: ProbeSet, size: int) -> dict[str, Any]:
         "peak_rss_mb": round(_peak_rss_mb(), 1),
         "loader_peak_rss_mb": None,
         "store_mb": store_mb,
+        "band_index_bytes_per_document": band_bytes,
         "kept_store": True,
     }
 
@@ -234,6 +274,7 @@ def run_backend(
 ) -> dict[str, Any]:
     result: dict[str, Any] = {"backend": backend, "probe": len(probes.probe), "warmup": WARMUP}
     result["probe_composition"] = probes.composition
+    probes, newest = as_todays_news(probes)
     cache = cache if backend == "sqlite" else None
     key = _cache_key(probes) if cache is not None else {}
     kept = [_cached_store(cache, key, size) for size in sorted(sizes)]
@@ -260,7 +301,7 @@ def run_backend(
         for size in sorted(sizes):
             if size < stored:
                 raise ValueError(f"size {size} is below the {stored} documents already stored")
-            load_s = _load_in_child(url, size - stored, synthetic)
+            load_s = _load_in_child(url, size - stored, synthetic, newest)
             synthetic += size - stored
             engine = make_engine(url)
             documents, top_release = _counts(engine)
@@ -275,6 +316,7 @@ def run_backend(
                 "peak_rss_mb": round(_peak_rss_mb(), 1),
                 "loader_peak_rss_mb": round(_peak_rss_mb(resource.RUSAGE_CHILDREN), 1),
                 "store_mb": round(_store_bytes(engine, url) / 2**20),
+                "band_index_bytes_per_document": round(band_index_bytes(engine) / documents),
             }
             after, _ = _counts(engine)
             assert after == size, "the probe's rollback left rows behind"
@@ -302,7 +344,7 @@ def _with_ratio(result: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str,
 
 HEADER = (
     f"{'backend':<10} {'documents':>10} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8} "
-    f"{'joined':>6} {'RSS MB':>7} {'load s':>7} {'store MB':>8}"
+    f"{'joined':>6} {'RSS MB':>7} {'load s':>7} {'store MB':>8} {'bands B/doc':>9}"
 )
 
 
@@ -311,7 +353,7 @@ def _format_row(backend: str, row: dict[str, Any]) -> str:
         f"{backend:<10} {row['documents']:>10,} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
         f"{row['mean_ms']:>8.2f} {row['joined']:>6} {row['peak_rss_mb']:>7.0f} "
         f"{'kept' if row['load_s'] is None else format(row['load_s'], '.1f'):>7} "
-        f"{row['store_mb']:>8}"
+        f"{row['store_mb']:>8} {row.get('band_index_bytes_per_document', 0):>9}"
     )
 
 

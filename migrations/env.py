@@ -14,6 +14,7 @@ from typing import Any, Literal
 from alembic import context
 from sqlalchemy import Connection, text
 
+from storage.bands import PARTITION
 from storage.db import database_url_from_env, make_engine
 from storage.models import Base, UTCDateTime
 
@@ -38,9 +39,16 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fa
     return False
 
 
+def _include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Leave the band index's month partitions (``storage.bands``) out of comparisons: they are
+    made as months come, not declared."""
+    return not (type_ == "table" and name is not None and PARTITION.fullmatch(name) is not None)
+
+
 def _configure(**kwargs: Any) -> None:
     context.configure(
         target_metadata=target_metadata,
+        include_name=_include_name,
         render_as_batch=True,  # migrations must run on SQLite as well as PostgreSQL
         compare_type=True,
         render_item=_render_item,

@@ -11,13 +11,14 @@ import hashlib
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from core.syndication.minhash import BANDS, LEAD_BANDS, WORD_BANDS
+from storage.bands import bucket_of, ensure_buckets, indexed
 from storage.models import Document, MinhashBand, Release, utcnow
 
 
@@ -34,8 +35,21 @@ class SignatureRow:
     fetched_at: datetime = field(default_factory=utcnow)
 
 
-def random_rows(count: int, *, seed: int = 0, start: int = 0) -> Iterable[SignatureRow]:
-    """``count`` rows with random band hashes and distinct norm hashes (no two alike)."""
+PER_DAY = 100_000
+"""Synthetic documents published per day: the order of the Persian news web's new articles."""
+
+
+def synthetic_date(n: int, newest: datetime, per_day: int = PER_DAY) -> datetime:
+    """When synthetic document ``n`` was published: ``newest`` for the first, then back in time at
+    ``per_day`` documents a day (a store that has crawled the web for ``n / per_day`` days)."""
+    return newest - timedelta(seconds=n * 86_400 / per_day)
+
+
+def random_rows(
+    count: int, *, seed: int = 0, start: int = 0, newest: datetime | None = None, per_day: int = PER_DAY
+) -> Iterable[SignatureRow]:
+    """``count`` rows with random band hashes and distinct norm hashes (no two alike), published
+    back from ``newest`` at ``per_day`` a day (undated without ``newest``)."""
     rng = np.random.default_rng(seed)
     for n in range(start, start + count):
         bands = rng.integers(-(2**63), 2**63 - 1, size=BANDS + WORD_BANDS + LEAD_BANDS, dtype=np.int64)
@@ -43,6 +57,7 @@ def random_rows(count: int, *, seed: int = 0, start: int = 0) -> Iterable[Signat
             canonical_url=f"https://synthetic.invalid/{n}",
             bands=[int(b) for b in bands],
             norm_hash=hashlib.sha256(f"synthetic {seed} {n}".encode()).hexdigest(),
+            published_at=synthetic_date(n, newest, per_day) if newest is not None else None,
         )
 
 
@@ -81,12 +96,13 @@ def bulk_load_signatures(session: Session, rows: Iterable[SignatureRow], *, batc
                 for r, release_id in zip(chunk, release_ids, strict=True)
             ],
         ).all()
+        ensure_buckets(session.connection(), {bucket_of(r.published_at) for r in chunk})
         session.execute(
             insert(MinhashBand),
             [
-                {"band": band, "hash": value, "document_id": doc_id}
+                {"bucket": bucket_of(r.published_at), "band": band, "hash": value, "document_id": doc_id}
                 for r, doc_id in zip(chunk, doc_ids, strict=True)
-                for band, value in enumerate(r.bands)
+                for band, value in indexed(r.bands)
             ],
         )
         total += len(chunk)

@@ -1,7 +1,7 @@
 """Releases as clusters of copies: candidate lookup, merging, and each release's canonical head.
 
 Every function takes a Session; the caller frames the transaction. Lookups are indexed
-equality probes only — ``documents.norm_hash`` and ``minhash_bands`` (band, hash) — so the
+equality probes only — ``documents.norm_hash`` and ``minhash_bands`` (``storage.bands``) — so the
 cost of placing one document does not grow with the size of the store (it grows with the
 number of documents that really are alike, which verification then bounds per release).
 
@@ -19,31 +19,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Executable,
-    SmallInteger,
     bindparam,
     delete,
     func,
-    insert,
     select,
     text,
     update,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import TextClause
 
 from core.syndication.decide import Fingerprint, copy_score, copy_similarity, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
-from storage.models import TRANSLATION, Document, DocumentAttribution, MinhashBand, Release, utcnow
+from storage.bands import band_candidates
+from storage.models import TRANSLATION, Document, DocumentAttribution, Release, utcnow
 
-MAX_BAND_ROWS = 2000
-"""At most this many (band, hash) rows are read per lookup: a flood of identical texts cannot
-make one lookup slower than this."""
 MAX_VERIFIED_PER_RELEASE = 3
 """Candidates of one release verified before giving up on it (they are tried best-hit first)."""
 MAX_RELEASES = 32
@@ -192,33 +185,6 @@ class ReleaseMatch:
     """The member the text was verified against."""
 
 
-@lru_cache(maxsize=8)
-def _band_query(count: int) -> TextClause:
-    """``(band = :b0 AND hash = :h0) OR …`` for ``count`` bands, built once: composing the
-    expression and its cache key anew for every document cost more than running it."""
-    matches = " OR ".join(f"(band = :b{i} AND hash = :h{i})" for i in range(count))
-    return text(
-        f"SELECT document_id FROM {MinhashBand.__tablename__} WHERE {matches} LIMIT {MAX_BAND_ROWS}"
-    ).bindparams(
-        *(bindparam(f"b{i}", type_=SmallInteger) for i in range(count)),
-        *(bindparam(f"h{i}", type_=BigInteger) for i in range(count)),
-    )
-
-
-def band_candidates(session: Session, bands: Sequence[int], exclude: int | None = None) -> dict[int, int]:
-    """document id → number of bands it shares with ``bands`` (an indexed probe per band)."""
-    if not bands:
-        return {}
-    params: dict[str, int] = {}
-    for i, value in enumerate(bands):
-        params[f"b{i}"], params[f"h{i}"] = i, value
-    hits: dict[int, int] = {}
-    for doc_id in session.scalars(_band_query(len(bands)), params):
-        if doc_id != exclude:
-            hits[doc_id] = hits.get(doc_id, 0) + 1
-    return hits
-
-
 _EXACT = (
     select(Document.id, Document.release_id, Release.origin_document_id)
     .join(Release, Release.id == Document.release_id)
@@ -242,11 +208,13 @@ def find_matches(
     *,
     threshold: float = COPY_THRESHOLD,
     exclude: int | None = None,
+    published_at: datetime | None = None,
 ) -> list[ReleaseMatch]:
     """The releases ``fp`` is a copy of, best first (score, then lowest release id).
 
-    Exact stage: documents with the same norm_hash (score 1.0). Near stage: documents that
-    share a band, verified by the copy decision (``decide.copy_score``); per release the best-hit
+    Exact stage: documents with the same norm_hash (score 1.0). Near stage: documents published
+    near ``published_at`` (``storage.bands``; any date for an undated one) that share a band,
+    verified by the copy decision (``decide.copy_score``); per release the best-hit
     members are tried first and the release is settled by the first that passes.
     """
     by_release: dict[int, ReleaseMatch] = {}
@@ -255,7 +223,7 @@ def find_matches(
         for doc_id, release_id, origin_id in exact:
             if doc_id != exclude and release_id not in by_release:
                 by_release[release_id] = ReleaseMatch(release_id, origin_id is not None, 1.0, doc_id)
-    hits = band_candidates(session, fp.bands, exclude)
+    hits = band_candidates(session, fp.bands, published_at, exclude)
     if hits:
         # Ids and body hashes only: most candidates' packed shingles are remembered by this process.
         rows = core_rows(session, _CANDIDATES, {"ids": list(hits)})
@@ -284,18 +252,6 @@ def find_matches(
                     by_release[release_id] = ReleaseMatch(release_id, has_origin, score, doc_id)
                     break
     return sorted(by_release.values(), key=lambda m: (-m.score, m.release_id))
-
-
-# --- bands ----------------------------------------------------------------------------------
-
-
-def write_bands(session: Session, doc_id: int, bands: Sequence[int], *, replace: bool = False) -> None:
-    if replace:
-        session.execute(delete(MinhashBand).where(MinhashBand.document_id == doc_id))
-    if bands:
-        # On the connection: a Core executemany, not the ORM's bulk path (nothing to track).
-        rows = [{"band": i, "hash": h, "document_id": doc_id} for i, h in enumerate(bands)]
-        session.connection().execute(insert(MinhashBand), rows)
 
 
 # --- releases -------------------------------------------------------------------------------
@@ -452,11 +408,15 @@ def place(
     origin_release: int | None = None,
     exclude: int | None = None,
     threshold: float = COPY_THRESHOLD,
+    published_at: datetime | None = None,
     attempts: int = 5,
 ) -> Placement:
-    """Find, lock and merge the release a new (or re-placed) document belongs in."""
+    """Find, lock and merge the release a new (or re-placed) document, published at
+    ``published_at``, belongs in."""
     for _ in range(attempts):
-        matches = find_matches(session, fp, fingerprints, threshold=threshold, exclude=exclude)
+        matches = find_matches(
+            session, fp, fingerprints, threshold=threshold, exclude=exclude, published_at=published_at
+        )
         target, merged = choose(matches, role=role, origin_release=origin_release)
         if target is None:
             return Placement(None)

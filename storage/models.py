@@ -6,8 +6,9 @@ Timestamps are stored in UTC and always come back timezone-aware, on SQLite too.
 
 ``attributions`` holds each document's credit chain, nearest source first;
 ``document_versions`` the earlier title and body of a document whose text changed;
-``minhash_bands`` each document's MinHash band hashes (``core.syndication.minhash``),
-keyed by (band, hash), so near-duplicate search is an indexed lookup rather than a scan.
+``minhash_bands`` each document's indexed MinHash band hashes (``core.syndication.minhash``),
+keyed by (publication month, band, hash), so near-duplicate search is an indexed lookup in the
+months near a document's date rather than a scan (``storage.bands``).
 """
 
 from __future__ import annotations
@@ -300,13 +301,17 @@ class DocumentVersion(Base):
 
 
 class MinhashBand(Base):
-    """One LSH band hash of one document. The primary key (band, hash, document_id) is also the
-    lookup index: finding the documents that share a band is an equality probe, never a scan.
-    On SQLite the table has no rowid (the key is the table), halving its size."""
+    """One indexed LSH band hash of one document, filed under the document's publication month
+    (``storage.bands``: ``bucket``, 0 for an undated document). The primary key
+    (bucket, band, hash, document_id) is also the lookup index: finding the documents of a
+    window that share a band is an equality probe per month, never a scan. On SQLite the table
+    has no rowid (the key is the table); on PostgreSQL it is partitioned by month
+    (``storage.bands.ensure_buckets`` creates the partitions)."""
 
     __tablename__ = "minhash_bands"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table_args__ = ({"sqlite_with_rowid": False, "postgresql_partition_by": "RANGE (bucket)"},)
 
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     band: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     document_id: Mapped[int] = mapped_column(

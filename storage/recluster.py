@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from core.syndication.decide import Fingerprint, copy_score, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
+from storage.bands import bucket_of, ensure_buckets, indexed
 from storage.changes import refresh_changes
 from storage.clusters import Fingerprints, followed, head_of, phrases_of, refresh_release
 from storage.models import TRANSLATION, Document, MinhashBand, Release
@@ -87,10 +88,11 @@ def _fingerprints(session: Session, docs: list[Document]) -> dict[int, Fingerpri
 
 def _rewrite_index(session: Session, docs: list[Document], prints: dict[int, Fingerprint]) -> None:
     session.execute(delete(MinhashBand))
+    ensure_buckets(session.connection(), {bucket_of(d.published_at) for d in docs})
     rows = [
-        {"band": band, "hash": value, "document_id": d.id}
+        {"bucket": bucket_of(d.published_at), "band": band, "hash": value, "document_id": d.id}
         for d in docs
-        for band, value in enumerate(prints[d.id].bands)
+        for band, value in indexed(prints[d.id].bands)
     ]
     for start in range(0, len(rows), CHUNK * 32):
         session.execute(insert(MinhashBand), rows[start : start + CHUNK * 32])

@@ -30,6 +30,7 @@ from core.registry import Registry
 from core.syndication.decide import Fingerprint, copy_similarity, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
 from storage import translations
+from storage.bands import bucket_of, write_bands
 from storage.changes import forget_changes, refresh_changes, refresh_copy_changes
 from storage.clusters import (
     Fingerprints,
@@ -42,7 +43,6 @@ from storage.clusters import (
     new_release,
     place,
     refresh_release,
-    write_bands,
 )
 from storage.models import (
     ROLES,
@@ -338,7 +338,13 @@ def _insert(
     doc = Document(canonical_url=item.canonical_url, first_seen_at=utcnow())
     _apply(doc, item, run_id, wanted, fp.norm_hash)
     placement = place(
-        session, fp, prints, role=wanted.role, origin_release=wanted.release_id, threshold=threshold
+        session,
+        fp,
+        prints,
+        role=wanted.role,
+        origin_release=wanted.release_id,
+        threshold=threshold,
+        published_at=item.published_at,
     )
     # Held here: the session's identity map keeps objects only while something else does.
     release: Release | None = None
@@ -352,7 +358,7 @@ def _insert(
     prints[doc.id] = fp
     chain = _chain(item)
     _replace_chain(session, doc.id, chain, new=True)
-    write_bands(session, doc.id, fp.bands)
+    write_bands(session, doc.id, fp.bands, item.published_at)
     session.flush()
     fresh = release is not None
     release = release or session.get(Release, doc.release_id)
@@ -410,12 +416,13 @@ def _update(
     text_changed = doc.body != item.body or chain_changed or doc.norm_hash != fp.norm_hash
     old_release = session.get(Release, doc.release_id)
     assert old_release is not None  # release_id is a non-null foreign key
+    moved = bucket_of(doc.published_at) != bucket_of(item.published_at)
     _apply(doc, item, run_id, wanted, fp.norm_hash)
     if chain_changed:
         _replace_chain(session, doc.id, chain)
         forget_changes(doc)  # its credit phrases, which its changes leave out, are new
-    if text_changed:
-        write_bands(session, doc.id, fp.bands, replace=True)
+    if text_changed or moved:  # new bands, or the same ones filed under another month
+        write_bands(session, doc.id, fp.bands, item.published_at, replace=True)
     prints[doc.id] = fp
     session.flush()
 
@@ -461,16 +468,28 @@ def _moved_to(
             origin_release=wanted.release_id,
             exclude=doc.id,
             threshold=threshold,
+            published_at=doc.published_at,
         ).release_id
     if wanted.role == "origin" and old_release.origin_document_id not in (None, doc.id):
         # Stored as somebody's copy before, now an origin in its own right: a release of its own
         # (and of the copies its text gathers).
-        target = place(session, fp, prints, role="origin", exclude=doc.id, threshold=threshold).release_id
+        at = doc.published_at
+        target = place(
+            session, fp, prints, role="origin", exclude=doc.id, threshold=threshold, published_at=at
+        ).release_id
         if target is None or target == old_release.id:
             target = new_release(session, item.title, item.body).id
         return target
     if text_changed and not wanted.linked and not _has_other_documents(session, old_release.id, doc.id):
-        return place(session, fp, prints, role=wanted.role, exclude=doc.id, threshold=threshold).release_id
+        return place(
+            session,
+            fp,
+            prints,
+            role=wanted.role,
+            exclude=doc.id,
+            threshold=threshold,
+            published_at=doc.published_at,
+        ).release_id
     return None
 
 

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.attribution.model import Attribution
 from core.items import ArticleItem
 from core.syndication.decide import fingerprint
-from core.syndication.minhash import BANDS, LEAD_BANDS, WORD_BANDS
+from core.syndication.minhash import INDEXED_BANDS
+from storage.bands import band_candidates, indexed
 from storage.bulk import bulk_load_signatures, random_rows
-from storage.clusters import band_candidates
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Document, DocumentVersion, MinhashBand, Release
 from storage.recluster import recluster
@@ -35,7 +35,7 @@ OTHER = (
     "معاون وزیر از آغاز ثبت‌نام مرحله تازه طرح حمایت از استارتاپ‌های حوزه هوش مصنوعی خبر داد.\n"
     "متقاضیان تا پایان ماه آینده مدارک خود را در سامانه طرح بارگذاری می‌کنند و داوران بررسی می‌کنند."
 )
-PER_DOCUMENT = BANDS + WORD_BANDS + LEAD_BANDS
+PER_DOCUMENT = len(INDEXED_BANDS)
 MEHR = Attribution(name="خبرگزاری مهر", source="mehr", kind="agency", phrase="تهران- مهر-")
 
 
@@ -213,7 +213,7 @@ def test_a_changed_text_keeps_the_previous_version_and_its_bands_change(
     store(sessions, item)
     with sessions() as session:
         doc = doc_of(session, item.canonical_url)
-        assert bands_of(session, doc.id) == fingerprint(RELEASE).bands
+        assert bands_of(session, doc.id) == [h for _, h in indexed(fingerprint(RELEASE).bands)]
         assert len(bands_of(session, doc.id)) == PER_DOCUMENT
     changed = outlet(1, OTHER, [], title="عنوان تازه", raw_hash="e" * 64)
     assert store(sessions, changed) is StoreResult.UPDATED
@@ -224,7 +224,7 @@ def test_a_changed_text_keeps_the_previous_version_and_its_bands_change(
         assert (version.document_id, version.version) == (doc.id, 1)
         assert (version.title, version.body, version.raw_hash) == (item.title, item.body, item.raw_hash)
         assert version.fetched_at == item.fetched_at and version.replaced_at is not None
-        assert bands_of(session, doc.id) == fingerprint(OTHER).bands
+        assert bands_of(session, doc.id) == [h for _, h in indexed(fingerprint(OTHER).bands)]
         assert doc.norm_hash == fingerprint(OTHER).norm_hash
     assert store(sessions, outlet(1, RELEASE, [])) is StoreResult.UPDATED
     with sessions() as session:
@@ -243,26 +243,34 @@ def test_a_lone_document_whose_text_changes_into_a_copy_moves(sessions: sessionm
 
 
 def test_candidate_lookup_uses_the_band_index(engine: Engine, sessions: sessionmaker[Session]) -> None:
-    store(sessions, outlet(1, RELEASE, []))
+    item = outlet(1, RELEASE, [])
+    store(sessions, item)
     bands = fingerprint(RELEASE).bands
     with sessions() as session:
-        assert list(band_candidates(session, bands)) == [doc_of(session, outlet(1, "").canonical_url).id]
-        from sqlalchemy import and_, or_
+        doc = doc_of(session, item.canonical_url)
+        assert list(band_candidates(session, bands, item.published_at)) == [doc.id]
+        assert list(band_candidates(session, bands, None)) == [doc.id]  # undated: every month
+        # The query the store runs, for a dated probe: a seek per (month, band, hash), no scan.
+        from storage.bands import _band_query, probe_buckets
 
-        from storage.clusters import MinhashBand as Band  # the query the store runs
-
-        query = select(Band.document_id).where(
-            or_(*(and_(Band.band == i, Band.hash == h) for i, h in enumerate(bands)))
-        )
-        compiled = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+        buckets = probe_buckets(item.published_at)
+        assert buckets is not None
+        params: dict[str, int] = {}
+        for i, (band, value) in enumerate(indexed(bands)):
+            params[f"b{i}"], params[f"h{i}"] = band, value
+        for j, bucket in enumerate(buckets):
+            params[f"k{j}"] = bucket
+        query = _band_query(len(indexed(bands)), len(buckets))
+        literal = {"literal_binds": True}
+        compiled = query.bindparams(**params).compile(session.get_bind(), compile_kwargs=literal)
         if engine.dialect.name == "sqlite":
             plan = " ".join(str(row[-1]) for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
             assert "SCAN" not in plan.replace("SCAN CONSTANT", ""), plan
-            assert "pk_minhash_bands" in plan or "PRIMARY KEY" in plan, plan
+            assert "PRIMARY KEY (bucket=? AND band=? AND hash=?)" in plan, plan
         else:
             session.execute(text("SET LOCAL enable_seqscan = off"))
             plan = " ".join(row[0] for row in session.execute(text(f"EXPLAIN {compiled}")))
-            assert "Seq Scan" not in plan and "pk_minhash_bands" in plan, plan
+            assert "Seq Scan" not in plan and "minhash_bands_2024_09" in plan, plan
 
 
 # --- benchmark API ------------------------------------------------------------------------------

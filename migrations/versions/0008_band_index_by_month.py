@@ -1,0 +1,128 @@
+"""band index by publication month
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-06 23:00:00
+
+``minhash_bands`` gains ``bucket``, the month its document was published in (UTC, 1 for January
+1970; 0 for an undated document), at the head of its key: (bucket, band, hash, document_id).
+On PostgreSQL the table becomes partitioned by range of ``bucket``, one partition per month
+(``minhash_bands_2024_09``, ``minhash_bands_undated``); this migration creates the months the
+store already has, ``storage.bands.ensure_buckets`` the ones that come later. Only the indexed
+bands are kept (``core.syndication.minhash.INDEXED_BANDS`` at this revision: shingle bands 0–11,
+word bands 32–39, lead bands 48–51); the rest are dropped. Existing rows are copied, so no
+recluster is needed.
+
+Downgrading puts the table back in its old shape with the rows kept; the dropped bands are not
+recomputed (``scrapy recluster`` does that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | Sequence[str] | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+KEPT = (*range(0, 12), *range(32, 40), *range(48, 52))
+"""The band numbers kept, frozen at this revision (not imported: the code may change later)."""
+
+_PG_BUCKET = (
+    "CASE WHEN d.published_at IS NULL THEN 0 ELSE GREATEST(1, "
+    "(EXTRACT(YEAR FROM d.published_at AT TIME ZONE 'UTC')::int - 1970) * 12 "
+    "+ EXTRACT(MONTH FROM d.published_at AT TIME ZONE 'UTC')::int) END"
+)
+_SQLITE_BUCKET = (
+    "CASE WHEN d.published_at IS NULL THEN 0 ELSE max(1, "
+    "(CAST(strftime('%Y', d.published_at) AS INTEGER) - 1970) * 12 "
+    "+ CAST(strftime('%m', d.published_at) AS INTEGER)) END"
+)
+
+
+def _partition(bucket: int) -> str:
+    if bucket == 0:
+        return "minhash_bands_undated"
+    return f"minhash_bands_{1970 + (bucket - 1) // 12:04d}_{(bucket - 1) % 12 + 1:02d}"
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    postgresql = bind.dialect.name == "postgresql"
+    op.drop_index("ix_minhash_bands_document_id", table_name="minhash_bands")
+    op.rename_table("minhash_bands", "minhash_bands_old")
+    if postgresql:
+        op.execute("ALTER TABLE minhash_bands_old RENAME CONSTRAINT pk_minhash_bands TO pk_minhash_bands_old")
+        op.execute(
+            "ALTER TABLE minhash_bands_old RENAME CONSTRAINT fk_minhash_bands_document_id_documents "
+            "TO fk_minhash_bands_old_document_id_documents"
+        )
+    op.create_table(
+        "minhash_bands",
+        sa.Column("bucket", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("band", sa.SmallInteger(), autoincrement=False, nullable=False),
+        sa.Column("hash", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("document_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["document_id"],
+            ["documents.id"],
+            name="fk_minhash_bands_document_id_documents",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("bucket", "band", "hash", "document_id", name="pk_minhash_bands"),
+        sqlite_with_rowid=False,
+        postgresql_partition_by="RANGE (bucket)",
+    )
+    op.create_index("ix_minhash_bands_document_id", "minhash_bands", ["document_id"], unique=False)
+    bucket = _PG_BUCKET if postgresql else _SQLITE_BUCKET
+    if postgresql:
+        buckets = bind.execute(sa.text(f"SELECT DISTINCT {bucket} FROM documents d")).scalars().all()
+        for value in sorted(buckets):
+            op.execute(
+                f"CREATE TABLE {_partition(value)} PARTITION OF minhash_bands "
+                f"FOR VALUES FROM ({value}) TO ({value + 1})"
+            )
+    kept = ", ".join(str(b) for b in KEPT)
+    op.execute(
+        f"INSERT INTO minhash_bands (bucket, band, hash, document_id) "
+        f"SELECT {bucket}, b.band, b.hash, b.document_id FROM minhash_bands_old b "
+        f"JOIN documents d ON d.id = b.document_id WHERE b.band IN ({kept})"
+    )
+    op.drop_table("minhash_bands_old")
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    postgresql = bind.dialect.name == "postgresql"
+    op.drop_index("ix_minhash_bands_document_id", table_name="minhash_bands")
+    op.rename_table("minhash_bands", "minhash_bands_new")
+    if postgresql:
+        op.execute("ALTER TABLE minhash_bands_new RENAME CONSTRAINT pk_minhash_bands TO pk_minhash_bands_new")
+        op.execute(
+            "ALTER TABLE minhash_bands_new RENAME CONSTRAINT fk_minhash_bands_document_id_documents "
+            "TO fk_minhash_bands_new_document_id_documents"
+        )
+    op.create_table(
+        "minhash_bands",
+        sa.Column("band", sa.SmallInteger(), autoincrement=False, nullable=False),
+        sa.Column("hash", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("document_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["document_id"],
+            ["documents.id"],
+            name="fk_minhash_bands_document_id_documents",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("band", "hash", "document_id", name="pk_minhash_bands"),
+        sqlite_with_rowid=False,
+    )
+    op.create_index("ix_minhash_bands_document_id", "minhash_bands", ["document_id"], unique=False)
+    op.execute(
+        "INSERT INTO minhash_bands (band, hash, document_id) "
+        "SELECT DISTINCT band, hash, document_id FROM minhash_bands_new"
+    )
+    op.drop_table("minhash_bands_new")  # on PostgreSQL its partitions go with it
