@@ -53,7 +53,7 @@ from storage.bulk import random_rows
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import head_revision, upgrade_to_head
 from storage.models import Document, Release
-from storage.testing import temporary_postgres_database
+from storage.testing import postgres_admin_url, temporary_postgres_database
 from storage.write import store_document
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
@@ -153,9 +153,19 @@ def _summary(timings: Sequence[float]) -> dict[str, float]:
 
 
 @contextmanager
-def _store(backend: str, workdir: Path) -> Iterator[str]:
+def _store(backend: str, workdir: Path, keep: str | None = None) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{workdir / 'bench.sqlite3'}"
+    elif keep:
+        admin_url = postgres_admin_url()
+        admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{keep}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{keep}"'))
+        finally:
+            admin.dispose()
+        yield admin_url.set(database=keep).render_as_string(hide_password=False)
     else:
         with temporary_postgres_database() as url:
             yield url.render_as_string(hide_password=False)
@@ -238,20 +248,25 @@ def _keep_store(cache: Path, key: dict[str, Any], size: int, url: str) -> None:
     meta.write_text(json.dumps(key, indent=1) + "\n", encoding="utf-8")
 
 
-def _probe_kept(path: Path, probes: ProbeSet, size: int) -> dict[str, Any]:
+def _probe_kept(path: Path, probes: ProbeSet, size: int | None) -> dict[str, Any]:
     # A store built in this run sits in the OS page cache (it was just written); read a kept one
     # once so that both are timed alike.
     with path.open("rb") as f:
         while f.read(64 * 2**20):
             pass
-    engine = make_engine(f"sqlite:///{path}")
+    return probe_store(f"sqlite:///{path}", probes, size)
+
+
+def probe_store(url: str, probes: ProbeSet, size: int | None = None) -> dict[str, Any]:
+    """The probes timed against the store at ``url`` as it is (``size``: the documents it must hold)."""
+    engine = make_engine(url)
     try:
         documents, top_release = _counts(engine)
-        assert documents == size, (documents, size)
+        assert size is None or documents == size, (documents, size)
         timings, joined = _probe(engine, probes.probe, top_release)
         after, _ = _counts(engine)
-        assert after == size, "the probe's rollback left rows behind"
-        store_mb = round(_store_bytes(engine, f"sqlite:///{path}") / 2**20)
+        assert after == documents, "the probe's rollback left rows behind"
+        store_mb = round(_store_bytes(engine, url) / 2**20)
         band_bytes = round(band_index_bytes(engine) / documents)
     finally:
         engine.dispose()
@@ -270,7 +285,12 @@ def _probe_kept(path: Path, probes: ProbeSet, size: int) -> dict[str, Any]:
 
 
 def run_backend(
-    backend: str, probes: ProbeSet, sizes: Sequence[int], workdir: Path, cache: Path | None = None
+    backend: str,
+    probes: ProbeSet,
+    sizes: Sequence[int],
+    workdir: Path,
+    cache: Path | None = None,
+    keep: str | None = None,
 ) -> dict[str, Any]:
     result: dict[str, Any] = {"backend": backend, "probe": len(probes.probe), "warmup": WARMUP}
     result["probe_composition"] = probes.composition
@@ -288,7 +308,7 @@ def run_backend(
             print(_format_row(backend, measured[-1]), flush=True)
         result["sizes"] = measured
         return _with_ratio(result, measured)
-    with _store(backend, workdir) as url:
+    with _store(backend, workdir, keep) as url:
         upgrade_to_head(url)
         engine = make_engine(url)
         result["server"] = _server_version(engine)
@@ -364,6 +384,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
     parser.add_argument("--probe", type=int, default=300)
     parser.add_argument("--cache", type=Path, help="keep (and reuse) the SQLite stores here")
     parser.add_argument("--results", default="dedup", help="results go to bench/results/NAME-<backend>.json")
+    parser.add_argument(
+        "--keep-postgres", metavar="NAME", help="build the store in PostgreSQL database NAME (anew), keep it"
+    )
+    parser.add_argument("--probe-store", metavar="URL", help="only time the probes against this store")
     args = parser.parse_args(argv)
     results: dict[str, dict[str, Any]] = {}
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -373,8 +397,14 @@ def main(argv: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
         probes = probe_set(workdir / "fixtureweb", size=FIXTURE_SIZE, probe=args.probe)
         print(f"probe: {len(probes.probe)} items {probes.composition}; resident: {len(probes.resident)}")
         print(HEADER, flush=True)
+        if args.probe_store:
+            redated, _ = as_todays_news(probes)
+            row = probe_store(args.probe_store, redated)
+            print(_format_row(make_url(args.probe_store).get_backend_name(), row), flush=True)
+            save_result(f"{args.results}-probe", {"store": make_url(args.probe_store).database, **row})
+            return {"probe": row}
         for backend in backends:
-            result = run_backend(backend, probes, sizes, workdir, args.cache)
+            result = run_backend(backend, probes, sizes, workdir, args.cache, args.keep_postgres)
             result["machine"] = {"python": platform.python_version(), "platform": platform.platform()}
             save_result(f"{args.results}-{backend}", result)
             if "ratio" in result:
