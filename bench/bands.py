@@ -25,6 +25,14 @@ spelling variants; dev and blind split by story), each against its reference. Re
 fingerprinted without their credit phrases removed (the pairs carry no attribution), which
 only makes sharing a band harder.
 
+``--placement`` also checks where the store puts copies, against the labels: the probe set of
+``bench.dedup`` (300 pages of a 2,000-article web; the other 1,698 stored first, committed, into a
+fresh SQLite store), each probe stored in a transaction that is rolled back, counted as
+*correct* (it joined the release holding its labelled release-mates), *missed* (it has mates
+but got a release of its own), *wrong join* (it joined another release), *false join* (it has
+no mate but joined one) or *alone* (no mate, a release of its own). ``--redate`` first moves
+every page into one day (as ``bench.dedup`` does), so every lookup's window holds all of them.
+
 The full scheme is the reference: a configuration needs the same verified recall to be enough.
 Results: ``bench/results/bands.json``.
 """
@@ -166,6 +174,62 @@ def real_text(configs: Sequence[tuple[int, int, int]]) -> list[dict[str, Any]]:
     return lines
 
 
+def placement(size: int = 2000, probe: int = 300, redate: bool = False) -> dict[str, int]:
+    """Where the store puts the probe pages, against the labels (see the module docstring)."""
+    import tempfile
+    from collections import Counter
+    from pathlib import Path
+
+    from sqlalchemy import func, select
+
+    from bench.dedup import as_todays_news
+    from bench.probe import probe_set
+    from storage.db import make_engine, make_sessionmaker
+    from storage.migrate import upgrade_to_head
+    from storage.models import Document, Release
+    from storage.write import store_document
+
+    with tempfile.TemporaryDirectory(prefix="manba-bands-") as tmp:
+        probes = probe_set(Path(tmp) / "web", size=size, probe=probe)
+        if redate:
+            probes, _ = as_todays_news(probes)
+        labels = release_labels(size)
+        url = f"sqlite:///{Path(tmp) / 'store.sqlite3'}"
+        upgrade_to_head(url)
+        engine = make_engine(url)
+        sessions = make_sessionmaker(engine)
+        for item in probes.resident:
+            with sessions.begin() as session:
+                store_document(session, item, role="own")
+        with sessions() as session:
+            top = session.scalar(select(func.max(Release.id))) or 0
+            release_of = dict(session.execute(select(Document.url, Document.release_id)).tuples().all())
+        mates: dict[str, set[int]] = defaultdict(set)
+        for item in probes.resident:
+            if (label := labels.get(item.url)) is not None:
+                mates[label].add(release_of[item.url])
+        outcomes: Counter[str] = Counter()
+        for item in probes.probe:
+            session = sessions()
+            try:
+                session.begin()
+                release_id = store_document(session, item, role="own").release_id
+            finally:
+                session.rollback()
+                session.close()
+            label = labels.get(item.url)
+            wanted = mates.get(label, set()) if label is not None else set()
+            joined = release_id <= top
+            if wanted:
+                outcome = "correct" if release_id in wanted else "wrong join" if joined else "missed"
+            else:
+                outcome = "false join" if joined else "alone"
+            outcomes[outcome] += 1
+        engine.dispose()
+    print(f"placement ({'redated, ' if redate else ''}{probe} probes): {dict(outcomes)}", flush=True)
+    return dict(outcomes)
+
+
 def release_labels(size: int) -> dict[str, str | None]:
     """url → release label of the fixture web of ``size`` articles (the web is rebuilt: it is
     deterministic, and the items cache keeps no labels)."""
@@ -184,10 +248,14 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--size", type=int, default=2000, help="article pages in the fixture web")
     parser.add_argument("--configs", default=DEFAULT_CONFIGS, help="S/W/L kept bands, comma-separated")
     parser.add_argument("--real-only", action="store_true", help="only the real-text measurements")
+    parser.add_argument("--placement", action="store_true", help="also where the store puts the probes")
+    parser.add_argument("--redate", action="store_true", help="placement with every page in one day")
     args = parser.parse_args(argv)
     configs = [parse_config(c) for c in args.configs.split(",")]
     result = {} if args.real_only else run(args.size, configs)
     result["real_text"] = real_text(configs)
+    if args.placement:
+        result["placement"] = placement(redate=args.redate)
     save_result("bands", result)
     return result
 

@@ -5,6 +5,7 @@ still found (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 from alembic import command
 from sqlalchemy import Connection, Engine, select, text
@@ -14,7 +15,7 @@ from core.items import ArticleItem
 from core.syndication.minhash import INDEXED_BANDS
 from storage.bands import UNDATED, WINDOW_DAYS, bucket_of, month_of, partition_name, probe_buckets
 from storage.db import make_engine
-from storage.migrate import alembic_config, upgrade_engine
+from storage.migrate import alembic_config, upgrade_engine, upgrade_to_head
 from storage.models import MinhashBand, Release
 from tests.test_storage_origins import origin_item, store, total
 from tests.test_storage_syndication import OTHER, RELEASE, doc_of, outlet
@@ -195,3 +196,32 @@ def test_upgrade_to_0008_files_kept_bands_by_month(database_url: str) -> None:
     assert {d: {month_of(b) if b else b for b in bs} for d, bs in by_doc.items()} == {
         1: {(2024, 9)}, 2: {(2024, 8)}, 3: {UNDATED},
     }
+
+
+# --- the bench's synthetic loader -----------------------------------------------------------------
+
+
+def test_the_bench_loader_files_synthetic_documents_by_month(tmp_path: Path) -> None:
+    """``bench.load.load_sqlite`` (P3's stores): documents dated back from ``newest`` at a given
+    rate, each with a row per indexed band under its own month — across a month boundary."""
+    from bench.load import load_sqlite
+
+    url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+    upgrade_to_head(url)
+    newest = datetime(2024, 10, 2, 12, tzinfo=UTC)
+    assert load_sqlite(str(tmp_path / "bench.sqlite3"), 3000, newest=newest, per_day=1000) == 3000
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT d.published_at, b.bucket, count(*) FROM documents d "
+                "JOIN minhash_bands b ON b.document_id = d.id GROUP BY d.id"
+            )).all()
+    finally:
+        engine.dispose()
+    assert len(rows) == 3000
+    assert {count for _, _, count in rows} == {len(INDEXED_BANDS)}
+    for published, bucket, _ in rows:
+        at = datetime.fromisoformat(str(published)).replace(tzinfo=UTC)
+        assert bucket == bucket_of(at), (published, bucket)
+    assert {month_of(b) for _, b, _ in rows} == {(2024, 9), (2024, 10)}
