@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.distributed [--size 10000] [--rounds 3] [--skip 300] [--measure 800]
                                           [--configs redis-1,redis-2[,local]] [--max-seconds 80]
                                           [--server bench.webserver|fixtureweb] [--sources KEY,KEY]
-                                          [--redis redis://127.0.0.1:6379/9]
+                                          [--redis redis://host:6379/9] [--until-done] [--out FILE]
 
 The fixture web (``fixtureweb.build(size=...)``: that many labelled article pages, 10,000 by default)
 is served from a process of its own, so the server shares no GIL with the crawlers: by default
@@ -28,9 +28,24 @@ store took to grow from ``--skip`` documents (start-up, the first listing pages)
 --measure`` (or to what it holds after ``--max-seconds``). The workers are then interrupted (SIGINT,
 as Ctrl-C; what is left of them and of their children is killed after 5 s). Also recorded per run:
 the machine's CPU use over the stretch (``/proc/stat``), CPU seconds by group (crawler processes,
-their browser, the web server, PostgreSQL, Redis, everything else — other users of the machine
-included), the crawlers' CPU per document and the cores they got, and the load average. Results:
-``bench/results/distributed.json``; medians and ratios are printed and go into BENCHMARKS.md.
+their store writers, their browser, the web server, PostgreSQL, Redis, everything else — other
+users of the machine included), the crawlers' CPU per document and the cores they got, and the load
+average. Results: ``bench/results/distributed.json``; medians and ratios are printed and go into
+BENCHMARKS.md.
+
+**Cost per page** (``bench.costs``): each run also reports, per document stored and per article
+page the web server sent (``bench.webserver --counts``), the CPU of the crawler processes and of
+their writer processes, Redis's round trips and calls by command (``INFO``; by default the bench
+starts a ``redis-server`` of its own, so nothing else is counted — ``--redis URL`` shares one), the
+database's transactions and rows (``pg_stat_database``) and the processes' SQL round trips
+(``MANBA_SQL_COUNTS_DIR``, ``storage.sqlcount``); medians by configuration and the crawlers' CPU
+per document of two processes over one. A stretch in the middle of a crawl measures a transient:
+the crawlers download pages well ahead of the store (Scrapy holds up to 5 MB of responses per
+process), and two processes twice as far ahead, so per document they seem to cost several times
+more. ``--until-done`` therefore measures a **whole crawl** (use a smaller ``--size``): from
+``--skip`` responses of the web server (start-up over, no article page downloaded yet) until
+every worker has exited (workers close 3 s after the shared frontier empties), with the CPU of each
+process as last seen alive — every configuration then downloads and stores the same pages.
 """
 
 from __future__ import annotations
@@ -97,14 +112,6 @@ Snapshot = dict[int, tuple[str, float]]
 """pid → (group, CPU seconds so far)."""
 
 
-def is_writer(pid: int) -> bool:
-    """Whether ``pid`` is one of the store's writer processes (``storage.writer``)."""
-    try:
-        return b"serve_writer" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-
-
 def cpu_by_process(workers: list[int], server: int) -> Snapshot:
     """pid → (group, CPU seconds so far) for every process: the crawler processes, their store
     writers, their other descendants (Playwright's driver and Chromium), the web server, PostgreSQL,
@@ -120,7 +127,9 @@ def cpu_by_process(workers: list[int], server: int) -> Snapshot:
             if pid in workers:
                 if pid == first:
                     return "crawlers"
-                return "writers" if is_writer(first) else "browser"
+                # A crawler's Python children are its store writers (``python -c …serve_writer()``);
+                # by name, which a writer that has exited and not yet been reaped still has.
+                return "writers" if table[first][1].startswith("python") else "browser"
             if pid == server:
                 return "web server"
             pid = table[pid][0]
@@ -253,6 +262,15 @@ def read_json(path: Path) -> dict[str, int]:
     return found
 
 
+def started(documents: int, web_counts: Path, responses_before: int, args: argparse.Namespace) -> bool:
+    """Whether the measured stretch starts: at ``--skip`` documents stored, or with ``--until-done``
+    at ``--skip`` responses sent by the web server (before the first article page: what a crawler
+    does from then on is crawling, not starting up, and every page it downloads is in the stretch)."""
+    if args.until_done and args.server == "bench.webserver":
+        return read_json(web_counts).get("responses", 0) >= responses_before + args.skip
+    return documents >= args.skip
+
+
 def snapshot(
     pids: list[int], server: int, engine: Engine, database: str, frontier: redis.Redis | None, sql_dir: Path,
     web_counts: Path,
@@ -308,6 +326,7 @@ def run(
     marks: dict[str, Any] = {}
     target = args.skip + args.measure
     last_seen: Snapshot = {}  # every process's CPU when last seen alive (for those that exit)
+    responses_before = read_json(web_counts).get("responses", 0)  # the server outlives the runs
     try:
         began = time.monotonic()
         for log_file in log_files:
@@ -326,7 +345,7 @@ def run(
             samples.append((time.monotonic() - began, count_documents(engine)))
             polls += 1
             pids = [p.pid for p in procs]
-            if "start" not in marks and samples[-1][1] >= args.skip:
+            if "start" not in marks and started(samples[-1][1], web_counts, responses_before, args):
                 marks["start"] = (samples[-1], polls, snapshot(pids, server, engine, database.database,
                                                                frontier, sql_dir, web_counts))
                 polls += 1
@@ -432,8 +451,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--until-done",
         action="store_true",
-        help="measure from --skip documents to the end of the crawl (every worker exited; --measure is "
-        "ignored): every configuration then does the same work",
+        help="measure from --skip responses of the web server to the end of the crawl (every worker "
+        "exited; --measure is ignored): every configuration then does the same work",
     )
     parser.add_argument("--configs", default="redis-1,redis-2", help="of " + ", ".join(CONFIGS))
     parser.add_argument(

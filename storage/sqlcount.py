@@ -3,7 +3,8 @@
 With ``MANBA_SQL_COUNTS_DIR=DIR`` in the environment, every engine :func:`storage.db.make_engine`
 makes counts, for the whole process: the statements its connections execute (by kind: ``select``,
 ``insert``, ``update``, ``delete``, ``savepoint`` for SAVEPOINT / RELEASE / ROLLBACK TO, ``other``),
-the connections it checks out of its pool (with ``pool_pre_ping`` each is one ``SELECT 1``) and
+the connections it checks out of its pool (with ``pool_pre_ping`` each is one ``SELECT 1``, which
+SQLAlchemy's psycopg dialect sends in autocommit: a transaction of its own on the server) and
 opens, and the transactions it begins, commits and rolls back. psycopg sends BEGIN, COMMIT and
 ROLLBACK as statements of their own, so a PostgreSQL store's round trips are about
 ``checkouts + begins + statements + commits + rollbacks``.
