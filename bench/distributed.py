@@ -526,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         "speedup": ratios,
         "goal": GOAL,
         "median_costs": per_unit,
-        "crawler_cpu_ratio": {unit: costs.cpu_ratio(medians) for unit, medians in per_unit.items()},
+        "crawler_cpu_ratio": {unit: costs.cpu_ratio(by_config) for unit, by_config in per_unit.items()},
         "machine": {
             "cpus": os.cpu_count(),
             "cpu": cpu_model(),
@@ -538,8 +538,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     print(f"median documents/s: {medians}; speedup {ratios} (goal {GOAL}x) -> {args.out}")
-    for unit, medians in per_unit.items():
-        for config, figures in medians.items():
+    for unit, by_config in per_unit.items():
+        for config, figures in by_config.items():
             print(f"median {unit}, {config}: {figures}")
     print(f"crawler CPU, two processes / one: {summary['crawler_cpu_ratio']} (goal ≤ 1.10)")
     return 0
