@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.distributed [--size 10000] [--rounds 3] [--skip 300] [--measure 800]
                                           [--configs redis-1,redis-2[,local]] [--max-seconds 80]
                                           [--server bench.webserver|fixtureweb] [--sources KEY,KEY]
-                                          [--redis redis://127.0.0.1:6379/9]
+                                          [--redis redis://host:6379/9] [--until-done] [--out FILE]
 
 The fixture web (``fixtureweb.build(size=...)``: that many labelled article pages, 10,000 by default)
 is served from a process of its own, so the server shares no GIL with the crawlers: by default
@@ -28,9 +28,24 @@ store took to grow from ``--skip`` documents (start-up, the first listing pages)
 --measure`` (or to what it holds after ``--max-seconds``). The workers are then interrupted (SIGINT,
 as Ctrl-C; what is left of them and of their children is killed after 5 s). Also recorded per run:
 the machine's CPU use over the stretch (``/proc/stat``), CPU seconds by group (crawler processes,
-their browser, the web server, PostgreSQL, Redis, everything else — other users of the machine
-included), the crawlers' CPU per document and the cores they got, and the load average. Results:
-``bench/results/distributed.json``; medians and ratios are printed and go into BENCHMARKS.md.
+their store writers, their browser, the web server, PostgreSQL, Redis, everything else — other
+users of the machine included), the crawlers' CPU per document and the cores they got, and the load
+average. Results: ``bench/results/distributed.json``; medians and ratios are printed and go into
+BENCHMARKS.md.
+
+**Cost per page** (``bench.costs``): each run also reports, per document stored and per article
+page the web server sent (``bench.webserver --counts``), the CPU of the crawler processes and of
+their writer processes, Redis's round trips and calls by command (``INFO``; by default the bench
+starts a ``redis-server`` of its own, so nothing else is counted — ``--redis URL`` shares one), the
+database's transactions and rows (``pg_stat_database``) and the processes' SQL round trips
+(``MANBA_SQL_COUNTS_DIR``, ``storage.sqlcount``); medians by configuration and the crawlers' CPU
+per document of two processes over one. A stretch in the middle of a crawl measures a transient:
+the crawlers download pages well ahead of the store (Scrapy holds up to 5 MB of responses per
+process), and two processes twice as far ahead, so per document they seem to cost several times
+more. ``--until-done`` therefore measures a **whole crawl** (use a smaller ``--size``): from
+``--skip`` responses of the web server (start-up over, no article page downloaded yet) until
+every worker has exited (workers close 3 s after the shared frontier empties), with the CPU of each
+process as last seen alive — every configuration then downloads and stores the same pages.
 """
 
 from __future__ import annotations
@@ -56,9 +71,11 @@ import redis
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
+from bench import costs
 from fixtureweb import build, free_port
 from storage.db import make_engine
 from storage.migrate import upgrade_to_head
+from storage.sqlcount import read_counts
 from storage.testing import postgres_schema_url, temporary_postgres_database, url_string
 
 REPO = Path(__file__).resolve().parents[1]
@@ -96,17 +113,23 @@ Snapshot = dict[int, tuple[str, float]]
 
 
 def cpu_by_process(workers: list[int], server: int) -> Snapshot:
-    """pid → (group, CPU seconds so far) for every process: the crawler processes, their descendants
-    (Playwright's driver and Chromium), the web server, PostgreSQL, Redis, and everything else."""
+    """pid → (group, CPU seconds so far) for every process: the crawler processes, their store
+    writers, their other descendants (Playwright's driver and Chromium), the web server, PostgreSQL,
+    Redis, and everything else."""
     table = processes()
 
     def group(pid: int) -> str:
         name = table[pid][1]
+        first = pid
         seen = set()
         while pid in table and pid not in seen:
             seen.add(pid)
             if pid in workers:
-                return "crawlers" if not seen - {pid} else "browser"
+                if pid == first:
+                    return "crawlers"
+                # A crawler's Python children are its store writers (``python -c …serve_writer()``);
+                # by name, which a writer that has exited and not yet been reaped still has.
+                return "writers" if table[first][1].startswith("python") else "browser"
             if pid == server:
                 return "web server"
             pid = table[pid][0]
@@ -125,10 +148,43 @@ def cpu_between(before: Snapshot, after: Snapshot) -> dict[str, float]:
 
 
 @contextmanager
-def serve(root: Path, module: str) -> Iterator[int]:
+def private_redis(workdir: Path) -> Iterator[str]:
+    """A ``redis-server`` of the bench's own (no persistence), so its ``INFO`` counts only the
+    crawlers' requests; yields its URL."""
+    port = free_port(["127.0.0.1"])
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(url)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server did not start on port {port}") from None
+                time.sleep(0.05)
+        client.close()
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@contextmanager
+def serve(root: Path, module: str, counts: Path) -> Iterator[int]:
     """``python -m MODULE --root ROOT`` (a fixture-web server) in a process and session of its own;
-    yields its pid."""
-    serve_command = ["serve"] if module == "fixtureweb" else []
+    yields its pid. ``bench.webserver`` keeps its responses counted in ``counts``."""
+    serve_command = ["serve"] if module == "fixtureweb" else ["--counts", str(counts)]
     command = [sys.executable, "-m", module, *serve_command, "--root", str(root)]
     server = subprocess.Popen(
         command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
@@ -198,19 +254,57 @@ CONFIGS = {"local": (1, False), "redis-1": (1, True), "redis-2": (2, True)}
 """name → (crawler processes, sharing a Redis frontier)."""
 
 
+def read_json(path: Path) -> dict[str, int]:
+    try:
+        found: dict[str, int] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found
+
+
+def started(documents: int, web_counts: Path, responses_before: int, args: argparse.Namespace) -> bool:
+    """Whether the measured stretch starts: at ``--skip`` documents stored, or with ``--until-done``
+    at ``--skip`` responses sent by the web server (before the first article page: what a crawler
+    does from then on is crawling, not starting up, and every page it downloads is in the stretch)."""
+    if args.until_done and args.server == "bench.webserver":
+        return read_json(web_counts).get("responses", 0) >= responses_before + args.skip
+    return documents >= args.skip
+
+
+def snapshot(
+    pids: list[int], server: int, engine: Engine, database: str, frontier: redis.Redis | None, sql_dir: Path,
+    web_counts: Path,
+) -> dict[str, Any]:
+    """Everything a mark records: the machine's and the processes' CPU, Redis's and PostgreSQL's
+    counters, the processes' SQL counts and the web server's responses."""
+    return {
+        "web": read_json(web_counts),
+        "busy": cpu_busy(),
+        "cpu": cpu_by_process(pids, server),
+        "redis": costs.redis_snapshot(frontier.info("stats", "commandstats")) if frontier else {},
+        "pg": costs.pg_snapshot(engine, database),
+        "sql": read_counts(sql_dir),
+        "load": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
 def run(
-    config: str, web_root: Path, database: URL, server: int, args: argparse.Namespace, logs: Path
+    config: str, web_root: Path, database: URL, server: int, args: argparse.Namespace, logs: Path,
+    web_counts: Path,
 ) -> dict[str, Any]:
     workers, shared = CONFIGS[config]
     schema_url = url_string(postgres_schema_url(database))
     upgrade_to_head(schema_url)
     prefix = f"manba-bench-{uuid.uuid4().hex[:8]}"
+    sql_dir = logs / f"{prefix}-sql"
+    sql_dir.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MANBA_", "SCRAPY_"))}
     env.update(
         MANBA_DATABASE_URL=schema_url,
         SCRAPY_SETTINGS_MODULE="crawler.settings_fixture",
         PYTHONPATH=str(REPO),
         MANBA_SOURCES_FILE=str(web_root / "sources.toml"),
+        MANBA_SQL_COUNTS_DIR=str(sql_dir),
     )
     command = [SCRAPY, "crawl", "sources"]
     if args.sources:
@@ -218,14 +312,21 @@ def run(
     if shared:
         env["MANBA_REDIS_URL"] = args.redis
         command += ["-s", f"MANBA_REDIS_PREFIX={prefix}"]
+        if args.until_done:  # close soon after the frontier empties, not 30 s later
+            command += ["-s", "MANBA_REDIS_IDLE_CLOSE=3"]
     else:  # the order the shared FIFO queue gives, so every configuration stores the same documents
         command += ["-s", "SCHEDULER_MEMORY_QUEUE=scrapy.squeues.FifoMemoryQueue"]
     engine = make_engine(schema_url)
+    frontier = redis.Redis.from_url(args.redis) if shared else None
+    assert database.database is not None
+    polls = 0  # the bench's own transactions in the database (document counts, snapshots)
     log_files = [logs / f"{prefix}-{n}.log" for n in range(workers)]
     procs: list[subprocess.Popen[bytes]] = []
     samples: list[tuple[float, int]] = []
     marks: dict[str, Any] = {}
     target = args.skip + args.measure
+    last_seen: Snapshot = {}  # every process's CPU when last seen alive (for those that exit)
+    responses_before = read_json(web_counts).get("responses", 0)  # the server outlives the runs
     try:
         began = time.monotonic()
         for log_file in log_files:
@@ -242,22 +343,29 @@ def run(
                 )
         while True:
             samples.append((time.monotonic() - began, count_documents(engine)))
+            polls += 1
             pids = [p.pid for p in procs]
-            if "start" not in marks and samples[-1][1] >= args.skip:
-                marks["start"] = (samples[-1], cpu_busy(), cpu_by_process(pids, server))
+            if "start" not in marks and started(samples[-1][1], web_counts, responses_before, args):
+                marks["start"] = (samples[-1], polls, snapshot(pids, server, engine, database.database,
+                                                               frontier, sql_dir, web_counts))
+                polls += 1
+            elif "start" in marks and args.until_done:
+                last_seen.update(cpu_by_process(pids, server))
             finished = all(p.poll() is not None for p in procs)
-            if samples[-1][1] >= target or finished or samples[-1][0] > args.max_seconds:
-                marks["end"] = (samples[-1], cpu_busy(), cpu_by_process(pids, server))
+            reached = samples[-1][1] >= target and not args.until_done
+            if reached or finished or samples[-1][0] > args.max_seconds:
+                marks["end"] = (samples[-1], polls, snapshot(pids, server, engine, database.database,
+                                                             frontier, sql_dir, web_counts))
                 break
             time.sleep(0.5)
     finally:
         stop(procs)
         engine.dispose()
-        if shared:
-            frontier = redis.Redis.from_url(args.redis)
+        if frontier is not None:
             keys = list(frontier.scan_iter(match=f"{prefix}:*", count=1000))
             if keys:
                 frontier.delete(*keys)
+            frontier.close()
     if "start" not in marks:  # start-up took the whole run (a very busy machine): no rate
         return {
             "config": config,
@@ -265,11 +373,15 @@ def run(
             "documents_per_second": None,
             "complete": False,
             "reason": f"the store never reached {args.skip} documents in {args.max_seconds} s",
+            "log_tails": [f.read_text(encoding="utf-8", errors="replace")[-3000:] for f in log_files],
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "samples": [(round(t, 2), n) for t, n in samples],
         }
-    (t0, docs0), (busy0, total0), cpu0 = marks["start"]
-    (t1, docs1), (busy1, total1), cpu1 = marks["end"]
+    (t0, docs0), polls0, start = marks["start"]
+    (t1, docs1), polls1, end = marks["end"]
+    (busy0, total0), (busy1, total1) = start["busy"], end["busy"]
+    cpu0, cpu1 = start["cpu"], {**last_seen, **end["cpu"]}
+    documents = docs1 - docs0
     texts = [f.read_text(encoding="utf-8", errors="replace") for f in log_files]
     cpu_seconds = cpu_between(cpu0, cpu1)
     # Kernel work and processes that ended during the stretch (other users' short-lived ones) show
@@ -277,23 +389,44 @@ def run(
     busy_seconds = (busy1 - busy0) / os.sysconf("SC_CLK_TCK")
     cpu_seconds["unattributed"] = round(busy_seconds - sum(cpu_seconds.values()), 1)
     crawler_cpu = cpu_seconds.get("crawlers", 0.0)
-    return {
+    writer_cpu = cpu_seconds.get("writers", 0.0)
+    # The start snapshot's own transaction and every document count after it (the end snapshot's
+    # own comes after its reading).
+    pg = costs.pg_used(start["pg"], end["pg"], own_transactions=polls1 - polls0)
+    redis_used = costs.redis_used(start["redis"], end["redis"]) if shared else {}
+    groups = {pid: group for pid, (group, _) in cpu1.items() if group in ("crawlers", "writers")}
+    sql = costs.sql_by_group(start["sql"], end["sql"], groups)
+    web = costs.difference(start["web"], end["web"])
+    article_pages = web.get("article_pages", 0)
+    result = {
         "config": config,
         "workers": workers,
         "documents_per_second": (docs1 - docs0) / (t1 - t0),
-        "complete": docs1 >= target,
+        "complete": all(p.returncode == 0 for p in procs) if args.until_done else docs1 >= target,
         "documents_measured": docs1 - docs0,
         "seconds_measured": round(t1 - t0, 2),
         "seconds_to_skip": round(t0, 2),
         "machine_cpu_busy": round((busy1 - busy0) / max(1.0, total1 - total0), 3),
         "cpu_seconds": cpu_seconds,
         "crawler_cores": round(crawler_cpu / (t1 - t0), 2),
-        "crawler_cpu_ms_per_document": round(1000 * crawler_cpu / max(1, docs1 - docs0), 1),
+        "load_average_at_start": start["load"],
+        "crawler_cpu_ms_per_document": round(1000 * crawler_cpu / max(1, documents), 1),
+        "writer_cpu_ms_per_document": round(1000 * writer_cpu / max(1, documents), 1),
+        "web_responses": web,
+        "redis": redis_used,
+        "redis_per_document": costs.per_document(redis_used, documents),
+        "postgresql": pg,
+        "postgresql_per_document": costs.per_document(pg, documents),
+        "sql": sql,
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "worker_exit_codes": [p.returncode for p in procs],
         "tracebacks": sum(t.count("Traceback") for t in texts),
         "samples": [(round(t, 2), n) for t, n in samples],
     }
+    result["per_document"] = costs.figures(result, documents)
+    if article_pages:
+        result["per_article_page"] = costs.figures(result, article_pages)
+    return result
 
 
 def cpu_model() -> str:
@@ -315,9 +448,18 @@ def main(argv: list[str] | None = None) -> int:
         default=80.0,
         help="a run's limit; a run that hits it measures what it stored so far",
     )
+    parser.add_argument(
+        "--until-done",
+        action="store_true",
+        help="measure from --skip responses of the web server to the end of the crawl (every worker "
+        "exited; --measure is ignored): every configuration then does the same work",
+    )
     parser.add_argument("--configs", default="redis-1,redis-2", help="of " + ", ".join(CONFIGS))
     parser.add_argument(
-        "--redis", default=os.environ.get("MANBA_TEST_REDIS_URL") or "redis://127.0.0.1:6379/9"
+        "--redis",
+        default="",
+        help="a Redis server to share (its INFO then counts its other clients too); by default the bench "
+        "starts a redis-server of its own",
     )
     parser.add_argument("--sources", default="", help="registry keys to crawl (default: all)")
     parser.add_argument("--server", default="bench.webserver", choices=["bench.webserver", "fixtureweb"])
@@ -326,19 +468,21 @@ def main(argv: list[str] | None = None) -> int:
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
     if unknown := set(configs) - set(CONFIGS):
         parser.error(f"unknown configurations: {sorted(unknown)}")
-    redis.Redis.from_url(args.redis).ping()
-
     runs: list[dict[str, Any]] = []
     began = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="manba-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="manba-bench-") as tmp, contextlib.ExitStack() as stack:
+        if not args.redis:
+            args.redis = stack.enter_context(private_redis(Path(tmp)))
+        redis.Redis.from_url(args.redis).ping()
         root = Path(tmp) / "web"
         web = build(root, port=free_port(), size=args.size)
         build_seconds = time.perf_counter() - began
         print(f"built {len(web.labels['articles'])} articles in {build_seconds:.1f} s", flush=True)
-        with serve(root, args.server) as server, temporary_postgres_database() as database:
+        web_counts = Path(tmp) / "web-counts.json"
+        with serve(root, args.server, web_counts) as server, temporary_postgres_database() as database:
             for round_no in range(1, args.rounds + 1):
                 for config in configs:
-                    result = run(config, root, database, server, args, Path(tmp))
+                    result = run(config, root, database, server, args, Path(tmp), web_counts)
                     result["round"] = round_no
                     runs.append(result)
                     if result["documents_per_second"] is None:
@@ -352,6 +496,11 @@ def main(argv: list[str] | None = None) -> int:
                         f"{result['cpu_seconds']}; load {result['load_average_at_end'][0]}",
                         flush=True,
                     )
+                    print(f"  {result['web_responses']}", flush=True)
+                    for unit in costs.UNITS:
+                        if unit in result:
+                            calls = result["redis_per_document"] if unit == "per_document" else None
+                            print(f"  {unit}: {costs.cost_line(result[unit], calls)}", flush=True)
 
     rates = {
         c: [r["documents_per_second"] for r in runs if r["config"] == c and r["documents_per_second"]]
@@ -363,6 +512,7 @@ def main(argv: list[str] | None = None) -> int:
         ratios["redis-2 / redis-1"] = round(medians["redis-2"] / medians["redis-1"], 2)
     if "local" in medians and "redis-2" in medians:
         ratios["redis-2 / local"] = round(medians["redis-2"] / medians["local"], 2)
+    per_unit = {unit: costs.cost_medians(runs, configs, unit) for unit in costs.UNITS}
     summary = {
         "benchmark": "documents stored per second: 1 crawler process vs 2 sharing a Redis frontier",
         "size": args.size,
@@ -375,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
         "median_documents_per_second": medians,
         "speedup": ratios,
         "goal": GOAL,
+        "median_costs": per_unit,
+        "crawler_cpu_ratio": {unit: costs.cpu_ratio(by_config) for unit, by_config in per_unit.items()},
         "machine": {
             "cpus": os.cpu_count(),
             "cpu": cpu_model(),
@@ -386,6 +538,10 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     print(f"median documents/s: {medians}; speedup {ratios} (goal {GOAL}x) -> {args.out}")
+    for unit, by_config in per_unit.items():
+        for config, figures in by_config.items():
+            print(f"median {unit}, {config}: {figures}")
+    print(f"crawler CPU, two processes / one: {summary['crawler_cpu_ratio']} (goal ≤ 1.10)")
     return 0
 
 

@@ -10,6 +10,11 @@ through :func:`fixtureweb.sites.file_for`, the ministry's ``/fa/search?q=`` from
 with the same matching, ETag / Last-Modified and 304), but from memory, with aiohttp's HTTP/1.1
 keep-alive server writing each response at once. It runs in its own process, so it does not
 share a GIL with the crawler it serves.
+
+With ``--counts FILE`` it also counts the responses it sends — ``responses`` (any), ``ok`` (200),
+``not_modified`` (304) and ``article_pages`` (200s of the labelled article pages, ``labels.json``)
+— and replaces FILE with them as JSON four times a second (``bench.distributed`` reads them: the
+crawl's cost per article page downloaded).
 """
 
 from __future__ import annotations
@@ -121,8 +126,38 @@ def _not_modified(request: web.Request, entry: Entry) -> bool:
     return False
 
 
-def make_app(site: Site) -> web.Application:
+class Counts:
+    """Responses sent, by kind (see the module docstring)."""
+
+    def __init__(self, articles: set[str]) -> None:
+        self.articles = articles
+        self.counts = {"responses": 0, "ok": 0, "not_modified": 0, "article_pages": 0}
+
+    def add(self, site: Site, request: web.Request, status: int) -> None:
+        self.counts["responses"] += 1
+        if status == 304:
+            self.counts["not_modified"] += 1
+        elif status == 200:
+            self.counts["ok"] += 1
+            if site.base_url + urlsplit(request.raw_path).path in self.articles:
+                self.counts["article_pages"] += 1
+
+    async def keep_writing(self, path: Path) -> None:
+        spare = path.with_name(path.name + ".tmp")
+        while True:
+            spare.write_text(json.dumps(self.counts), encoding="utf-8")
+            spare.replace(path)
+            await asyncio.sleep(0.25)
+
+
+def make_app(site: Site, counts: Counts | None = None) -> web.Application:
     async def handle(request: web.Request) -> web.StreamResponse:
+        response = await answer(request)
+        if counts is not None:
+            counts.add(site, request, response.status)
+        return response
+
+    async def answer(request: web.Request) -> web.StreamResponse:
         parts = urlsplit(request.raw_path)
         path = unquote(parts.path)
         if parts.query and path.rstrip("/").endswith("/search"):
@@ -145,14 +180,15 @@ def make_app(site: Site) -> web.Application:
     return app
 
 
-async def serve(root: Path, port: int, stop: asyncio.Event) -> None:
+async def serve(root: Path, port: int, stop: asyncio.Event, counts: Counts | None = None) -> None:
     runners = []
     try:
         for key, ip in SITE_IPS.items():
             site_root = root / key
             if not site_root.is_dir():
                 continue
-            runner = web.AppRunner(make_app(Site(key, site_root, f"http://{ip}:{port}")), access_log=None)
+            app = make_app(Site(key, site_root, f"http://{ip}:{port}"), counts)
+            runner = web.AppRunner(app, access_log=None)
             await runner.setup()
             await web.TCPSite(runner, ip, port, reuse_address=True, backlog=512).start()
             runners.append(runner)
@@ -168,16 +204,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--root", type=Path, required=True, help="a web built by `python -m fixtureweb build`"
     )
+    parser.add_argument("--counts", type=Path, help="keep the responses sent, counted, in this JSON file")
     args = parser.parse_args(argv)
     labels = json.loads((args.root / "labels.json").read_text(encoding="utf-8"))
     port = int(labels["generator"]["port"])
+    counts = Counts({a["url"] for a in labels["articles"]}) if args.counts else None
 
     async def run() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await serve(args.root, port, stop)
+        writing = asyncio.create_task(counts.keep_writing(args.counts)) if counts and args.counts else None
+        await serve(args.root, port, stop, counts)
+        if writing is not None:
+            writing.cancel()
 
     asyncio.run(run())
     return 0

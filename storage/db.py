@@ -19,6 +19,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from storage import sqlcount
+
 DEFAULT_DATABASE_URL = "sqlite:///data/manba.sqlite3"
 ENV_VAR = "MANBA_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -129,11 +131,13 @@ def make_engine(
         kwargs.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
         engine = create_engine(parsed, **kwargs)
         _configure_sqlite(engine, begin="BEGIN" if reader else "BEGIN IMMEDIATE")
-        return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    if reader:
-        kwargs.setdefault("isolation_level", "REPEATABLE READ")
-    return create_engine(parsed, **kwargs)
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        if reader:
+            kwargs.setdefault("isolation_level", "REPEATABLE READ")
+        engine = create_engine(parsed, **kwargs)
+    sqlcount.count(engine)  # only with MANBA_SQL_COUNTS_DIR set (the benchmarks)
+    return engine
 
 
 def _configure_sqlite(engine: Engine, begin: str) -> None:
