@@ -37,7 +37,9 @@ def strip_nul_fields(item: Any) -> int:
     for name in names:
         value = adapter.get(name)
         cleaned = strip_nul(value)
-        if cleaned != value:
+        # Unchanged text comes back as the same object; comparing a field that holds an item (an
+        # origin) would walk every field of it.
+        if cleaned is not value and cleaned != value:
             adapter[name] = cleaned
             changed += 1
     return changed

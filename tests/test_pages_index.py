@@ -29,3 +29,20 @@ def test_listings() -> None:
     assert listing_class(None) is ListingPage
     assert listing_class("ict") is ListingPage
     assert listing_class("fanavaran") is LISTINGS["fanavaran"]
+
+
+def test_node_text_reads_what_parsel_reads() -> None:
+    """``node_text`` runs a compiled XPath on lxml's elements; it gives what the same expression
+    through parsel gives: text under the nodes, without scripts and styles, nothing for attributes."""
+    from scrapy.http import HtmlResponse
+
+    from crawler.pages.base import node_text
+
+    html = ("<html><body><article><p>یک <b>دو</b><script>var x;</script> سه</p><style>p{}</style>"
+            "<p class='c'>چهار<!-- نه --></p></article></body></html>")
+    response = HtmlResponse(url="http://example.com/", body=html.encode(), encoding="utf-8")
+    expression = ".//text()[not(ancestor::script or ancestor::style)]"
+    for nodes in (response.css("article p"), response.css("article"), response.css("article")[0],
+                  response.css("p::attr(class)"), response.css("p::text"), response.css("nothing")):
+        assert node_text(nodes) == " ".join(nodes.xpath(expression).getall())
+    assert node_text(response.css("article p")) == "یک  دو  سه چهار"

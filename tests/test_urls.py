@@ -22,3 +22,10 @@ from core.text.urls import canonical_url
 )
 def test_canonical_url(url: str, expected: str) -> None:
     assert canonical_url(url) == expected
+
+
+def test_remembered_canonical_urls_are_bounded() -> None:
+    """A crawl asks for each page's canonical URL several times; the answers kept are bounded."""
+    assert 0 < (canonical_url.cache_info().maxsize or 0) <= 100_000
+    with pytest.raises(ValueError):  # an error is not remembered as an answer
+        canonical_url("http://example.com:99999/")

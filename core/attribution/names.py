@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from core.attribution import lexicon
@@ -25,6 +26,8 @@ GENERIC_TAILS = re.compile(
     re.I,
 )
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,5}$")
+RESOLVED = 16_384
+"""Names each index remembers resolving: the texts of a crawl credit the same few hundred names."""
 
 
 def bare_name_words(name: str) -> str:
@@ -99,6 +102,8 @@ class NameIndex:
         self._loose = _alternation(loose, re.IGNORECASE)
         self._ambiguous = frozenset(compact(s) for s in surfaces if compact(s) in
                                     {compact(w) for w in lexicon.AMBIGUOUS_WORDS})
+        # The tables above are not changed after this, so an answer stays right.
+        self._resolved = lru_cache(maxsize=RESOLVED)(self._resolve_name)
 
     @classmethod
     def from_registry(cls, registry: Registry) -> NameIndex:
@@ -123,6 +128,9 @@ class NameIndex:
     # --- resolving a name someone wrote -------------------------------------------------
     def resolve(self, name: str) -> tuple[str, str] | None:
         """(key, kind) of the source ``name`` stands for, or None."""
+        return self._resolved(name)
+
+    def _resolve_name(self, name: str) -> tuple[str, str] | None:
         return self._resolve(normalise(name).text.strip(" .،,:؛;-"), depth=0)
 
     def _resolve(self, name: str, depth: int) -> tuple[str, str] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DROP = "\x00"
 _TABLE: dict[int, str] = {}
@@ -95,6 +96,11 @@ def normalise(text: str) -> Normalised:
     return Normalised(joined, text, tuple(anchors), tuple(origins))
 
 
+COMPACTED = 16_384
+"""Names remembered by :func:`compact`: the scanner asks for the same few hundred names on every text."""
+
+
+@lru_cache(maxsize=COMPACTED)
 def compact(name: str) -> str:
     """The comparison key of a name: normalised, lower-case, letters and digits only («آ» as «ا»)."""
     return _NOT_WORD.sub("", normalise(name).text.lower()).replace("آ", "ا")

@@ -11,6 +11,7 @@ ordered nearest first and merged into one chain.
 from __future__ import annotations
 
 import re
+from copy import copy
 from dataclasses import dataclass, field
 
 from core.attribution import lexicon as lx
@@ -113,6 +114,10 @@ class Scanner:
         self.index = index
         self.publisher = publisher
         self.credits: list[Credit] = []
+        # The families ask about the same places of one text again and again; the answers depend on
+        # the text and the index alone, so each is worked out once per text.
+        self._stops: dict[int, str | None] = {}
+        self._names: dict[int, Name | None] = {}
 
     # --- the name-boundary scanner ---------------------------------------------------------
     def line_starts(self) -> list[int]:
@@ -124,6 +129,13 @@ class Scanner:
 
     def stop_at(self, q: int) -> str | None:
         """What kind of boundary starts at ``q``, if any."""
+        try:
+            return self._stops[q]
+        except KeyError:
+            stop = self._stops[q] = self._stop_at(q)
+            return stop
+
+    def _stop_at(self, q: int) -> str | None:
         s = self.s
         if q >= len(s):
             return "end"
@@ -159,7 +171,15 @@ class Scanner:
                      known, prefixed, tuple(lx.WORD.findall(surface)))
 
     def scan(self, p: int) -> Name | None:
-        """The name starting at ``p`` (Persian or Arabic script, or a Latin name in Persian text)."""
+        """The name starting at ``p`` (Persian or Arabic script, or a Latin name in Persian text).
+        A fresh object every time: callers may change the one they get."""
+        try:
+            found = self._names[p]
+        except KeyError:
+            found = self._names[p] = self._scan(p)
+        return copy(found) if found is not None else None
+
+    def _scan(self, p: int) -> Name | None:
         s = self.s
         p = self.skip(p)
         outer = p

@@ -12,6 +12,7 @@ in escapes are one document.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -21,6 +22,9 @@ VARIANT_PARAMS = frozenset({"amp", "print", "outputtype"})
 """Parameters that select an AMP or print rendering of the same article."""
 VARIANT_SEGMENTS = frozenset({"amp", "print"})
 DEFAULT_PORTS = frozenset({("http", 80), ("https", 443)})
+CANONICAL_URLS = 8_192
+"""Recent answers remembered: a crawl asks for one page's canonical URL five or six times (the
+spider's request, the page cache on the way out and back, the page object, origin following)."""
 
 
 def _without_variant(path: str) -> str:
@@ -39,6 +43,7 @@ def _kept(argument: str) -> bool:
     return bool(argument) and not name.startswith("utm_") and name not in TRACKING_PARAMS | VARIANT_PARAMS
 
 
+@lru_cache(maxsize=CANONICAL_URLS)
 def canonical_url(url: str) -> str:
     """The identity of the page at ``url`` (see the module docstring). Raises ValueError for a URL
     whose port or IPv6 host cannot be read."""

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import ClassVar
 
+from lxml import etree
 from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
@@ -34,9 +35,16 @@ def join_paragraphs(parts: Iterable[str]) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style)]", smart_strings=False)
+"""Compiled once and run on lxml's elements: ``Selector.xpath`` compiles the expression and wraps
+every text node in a Selector, which cost more than the rest of a page object together."""
+
+
 def node_text(nodes: Selector | SelectorList[Selector]) -> str:
     """Text of nodes without the text of scripts and styles inside them."""
-    return " ".join(nodes.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall())
+    selected = [nodes] if isinstance(nodes, Selector) else nodes
+    # A selected attribute or text has no elements under it (parsel's xpath gives nothing there too).
+    return " ".join(text for node in selected if etree.iselement(node.root) for text in _TEXT(node.root))
 
 
 class ArticlePage:

@@ -70,3 +70,26 @@ CASES: list[Case] = [
 @pytest.mark.parametrize(("text", "expected", "own"), CASES, ids=case_ids(CASES))
 def test_credit_lines(names: NameIndex, text: str, expected: Expected, own: bool) -> None:
     check(names, text, expected, own)
+
+
+def test_a_scanned_name_is_a_fresh_object(names: NameIndex) -> None:
+    """The scanner remembers what it read at each place of a text; a family that changes the name it
+    got (english.py sets ``hit``) must not change what the next family reads there."""
+    from core.attribution.normalise import normalise
+    from core.attribution.scanner import Scanner
+
+    scanner = Scanner(normalise("به گزارش ایسنا، طرح اجرا شد."), names, None)
+    first = scanner.scan(9)
+    assert first is not None and (first.hit, first.stop) == (("isna", "agency"), "hard")
+    first.hit = None
+    first.stop = "changed"
+    again = scanner.scan(9)
+    assert again is not None and again is not first
+    assert (again.start, again.end, again.hit, again.stop) == (9, 14, ("isna", "agency"), "hard")
+
+
+def test_remembered_names_are_bounded(names: NameIndex) -> None:
+    from core.attribution.normalise import compact
+
+    assert 0 < (compact.cache_info().maxsize or 0) <= 100_000
+    assert 0 < (names._resolved.cache_info().maxsize or 0) <= 100_000
