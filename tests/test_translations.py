@@ -389,3 +389,18 @@ def test_the_name_tables_grouped_pattern_finds_what_one_alternation_of_every_for
             if (key := table._key_of.get(_form(m.group("name")))) is not None
         ]
         assert table.matches(text) == want
+
+
+def test_a_texts_index_keys_alone_are_those_of_its_evidence() -> None:
+    """What the store indexes a Persian release under is worked out without the rest of its evidence
+    (speed); the keys are the evidence's."""
+    from core.syndication.translation import index_keys_of
+    from fixtureweb.realcrosslingual import _date, load
+
+    docs, _ = load()
+    assert len(docs) > 20
+    for d in docs.values():
+        published = _date(d["published"])
+        evidence = evidence_of(d["title"], d["body"], d["language"], published)
+        assert index_keys_of(d["title"], d["body"], published) == evidence.index_keys()
+    assert index_keys_of("", RELEASE, T0, TABLE) == evidence_of("", RELEASE, "fa", T0, TABLE).index_keys()
