@@ -376,8 +376,8 @@ def _settle_new_member(session: Session, doc: Document, prints: Fingerprints, pl
     assert release is not None
     head = current_head(session, release, exclude=doc.id)
     if placement.merged or head is None or head_of([head, doc]) is doc:
-        refresh_release(session, release, prints)
-        refresh_changes(session, release.id)  # the reference may be another now
+        members = refresh_release(session, release, prints)
+        refresh_changes(session, release.id, members=members)  # the reference may be another now
         return
     if not followed(doc) or head.role != "origin":
         doc.similarity = copy_similarity(prints.one(doc), prints.one(head))
@@ -426,13 +426,13 @@ def _update(
         if not _has_other_documents(session, old_release.id, doc.id):
             session.delete(old_release)
         else:
-            refresh_release(session, old_release, prints)
-            refresh_changes(session, old_release.id)
+            members = refresh_release(session, old_release, prints)
+            refresh_changes(session, old_release.id, members=members)
     session.flush()
     release = session.get(Release, doc.release_id)
     assert release is not None
-    refresh_release(session, release, prints)
-    refresh_changes(session, release.id)
+    members = refresh_release(session, release, prints)
+    refresh_changes(session, release.id, members=members)
     session.flush()
     if crosslingual and text_changed:
         translations.after_write(session, doc, prints, started_release=current_head(session, release) is doc)
