@@ -503,8 +503,23 @@ def current_head(session: Session, release: Release, *, exclude: int | None = No
     return session.get(Document, rows[0][0]) if rows else None
 
 
-def new_release(session: Session, title: str, body: str, *, first_seen_at: datetime | None = None) -> Release:
-    release = Release(title=title, text=body, first_seen_at=first_seen_at or utcnow())
+def new_release(
+    session: Session,
+    title: str,
+    body: str,
+    *,
+    first_seen_at: datetime | None = None,
+    source_id: int | None = None,
+) -> Release:
+    """A release row (inserted now, for its id); ``source_id``: the source it will be credited to,
+    when the caller knows it (so that the refresh that follows has nothing to update)."""
+    release = Release(
+        title=title,
+        text=body,
+        first_seen_at=first_seen_at or utcnow(),
+        source_id=source_id,
+        origin_document_id=None,
+    )
     session.add(release)
     session.flush()
     return release

@@ -340,17 +340,24 @@ def _insert(
     placement = place(
         session, fp, prints, role=wanted.role, origin_release=wanted.release_id, threshold=threshold
     )
+    chain = _chain(item)
     # Held here: the session's identity map keeps objects only while something else does.
     release: Release | None = None
+    attributed: int | None = None
     if placement.release_id is None:
-        release = new_release(session, item.title, item.body, first_seen_at=doc.first_seen_at)
+        # Its only member is this document, whose chain is known: nothing to read back, and the
+        # source it is credited to is set with the row (``release_source_id`` of one member).
+        attributed = _known_source_id(session, chain[-1][0]) if chain else None
+        source = (doc.source_id if doc.role == "origin" else None) or attributed
+        release = new_release(
+            session, item.title, item.body, first_seen_at=doc.first_seen_at, source_id=source
+        )
         doc.release_id = release.id
     else:
         doc.release_id = placement.release_id
     session.add(doc)
     session.flush()
     prints[doc.id] = fp
-    chain = _chain(item)
     _replace_chain(session, doc.id, chain, new=True)
     write_bands(session, doc.id, fp.bands)
     session.flush()
@@ -358,8 +365,6 @@ def _insert(
     release = release or session.get(Release, doc.release_id)
     assert release is not None
     if fresh:
-        # Its only member is this document, whose chain was just written: nothing to read back.
-        attributed = _known_source_id(session, chain[-1][0]) if chain else None
         refresh_release(session, release, prints, members=[doc], attributed={doc.id: attributed})
     else:
         _settle_new_member(session, doc, prints, placement)
