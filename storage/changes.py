@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -149,16 +150,19 @@ _COLUMNS = (
 )
 
 
-def refresh_changes(session: Session, release_id: int) -> int:
-    """Bring the stored changes of one release's copies up to date; the number recomputed."""
+def refresh_changes(session: Session, release_id: int, *, members: Sequence[Document] | None = None) -> int:
+    """Bring the stored changes of one release's copies up to date; the number recomputed.
+    ``members``: every document of the release, when the caller has just read them
+    (``storage.clusters.refresh_release`` returns them)."""
     release = session.get(Release, release_id)
     if release is None:
         return 0
-    members = list(
-        session.scalars(
-            select(Document).where(Document.release_id == release_id).options(load_only(*_COLUMNS))
+    if members is None:
+        members = list(
+            session.scalars(
+                select(Document).where(Document.release_id == release_id).options(load_only(*_COLUMNS))
+            )
         )
-    )
     reference = current_head(session, release)
     stale: list[tuple[Document, str]] = []
     for doc in members:

@@ -308,6 +308,13 @@ def release_source_id(
     return next((c for c in candidates if c is not None), None)
 
 
+_MEMBERS = select(Document).where(Document.release_id == bindparam("release"))
+
+
+def members_of(session: Session, release_id: int) -> list[Document]:
+    return list(session.scalars(_MEMBERS, {"release": release_id}))
+
+
 def refresh_release(
     session: Session,
     release: Release,
@@ -315,25 +322,26 @@ def refresh_release(
     *,
     members: Sequence[Document] | None = None,
     attributed: Mapping[int, int | None] | None = None,
-) -> None:
+) -> Sequence[Document]:
     """Recompute what a release derives from its members: head (origin, title, text),
     first_seen_at, attributed source, and each member's similarity to the head (a copy
     placed by following keeps the similarity it was measured with against its origin).
 
     A caller that knows every member, and the :func:`attributed_source_ids` of each, may pass
-    them (a release just made for one document) instead of having them read.
+    them (a release just made for one document) instead of having them read. Returns the
+    members (for ``storage.changes.refresh_changes`` next).
     """
     if members is None:
-        members = list(session.scalars(select(Document).where(Document.release_id == release.id)))
+        members = members_of(session, release.id)
     if not members:
-        return
+        return members
     head = head_of(members)
     release.origin_document_id = head.id if head.role == "origin" else None
     release.title, release.text = head.title, head.body
     release.first_seen_at = min(d.first_seen_at for d in members)
     release.source_id = release_source_id(session, head, members, attributed)
     if len(members) == 1:
-        return
+        return members
     head_fp = fingerprints.one(head)
     others = [
         d
@@ -345,6 +353,7 @@ def refresh_release(
         value = copy_similarity(prints[d.id], head_fp)
         if d.similarity != value:
             d.similarity = value
+    return members
 
 
 def merge_releases(session: Session, winner: int, losers: Iterable[int]) -> None:
@@ -430,20 +439,47 @@ def place(
     raise PlacementConflict("releases kept changing under the lookup; retry the item")
 
 
+_TRANSLATION_LAST = func.coalesce(Document.link, "") == TRANSLATION
+_HEAD_ORDER = (_TRANSLATION_LAST, Document.published_at.is_(None), Document.published_at, Document.id)
+_HEAD = select(Document.id).where(Document.release_id == bindparam("release")).order_by(*_HEAD_ORDER).limit(1)
+_HEAD_EXCLUDING = (
+    select(Document.id)
+    .where(Document.release_id == bindparam("release"), Document.id != bindparam("exclude"))
+    .order_by(*_HEAD_ORDER)
+    .limit(1)
+)
+"""Built once and run on the connection; the document is then the session's (already loaded, most
+often, by the caller)."""
+
+
 def current_head(session: Session, release: Release, *, exclude: int | None = None) -> Document | None:
     """The release's head as stored: its origin, else its earliest published member."""
     if release.origin_document_id is not None and release.origin_document_id != exclude:
         return session.get(Document, release.origin_document_id)
-    query = select(Document).where(Document.release_id == release.id)
-    if exclude is not None:
-        query = query.where(Document.id != exclude)
-    translation = func.coalesce(Document.link, "") == TRANSLATION
-    order = (translation, Document.published_at.is_(None), Document.published_at, Document.id)
-    return session.scalars(query.order_by(*order).limit(1)).first()
+    if exclude is None:
+        rows = core_rows(session, _HEAD, {"release": release.id})
+    else:
+        rows = core_rows(session, _HEAD_EXCLUDING, {"release": release.id, "exclude": exclude})
+    return session.get(Document, rows[0][0]) if rows else None
 
 
-def new_release(session: Session, title: str, body: str, *, first_seen_at: datetime | None = None) -> Release:
-    release = Release(title=title, text=body, first_seen_at=first_seen_at or utcnow())
+def new_release(
+    session: Session,
+    title: str,
+    body: str,
+    *,
+    first_seen_at: datetime | None = None,
+    source_id: int | None = None,
+) -> Release:
+    """A release row (inserted now, for its id); ``source_id``: the source it will be credited to,
+    when the caller knows it (so that the refresh that follows has nothing to update)."""
+    release = Release(
+        title=title,
+        text=body,
+        first_seen_at=first_seen_at or utcnow(),
+        source_id=source_id,
+        origin_document_id=None,
+    )
     session.add(release)
     session.flush()
     return release

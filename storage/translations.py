@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -30,10 +32,13 @@ from core.syndication.translation import (
     choose,
     days_between,
     evidence_of,
+    index_keys_of,
     judge,
 )
 from storage.clusters import Fingerprints, core_rows, lock_releases, refresh_release
 from storage.models import TRANSLATION, CrossLingualKey, Document, DocumentAttribution, Release, Source
+
+V = TypeVar("V")
 
 MAX_CANDIDATES = 24
 """Persian documents judged per retelling, those sharing most figures first."""
@@ -59,25 +64,47 @@ def after_write(
 # --- evidence, remembered ---------------------------------------------------------------------
 
 _REMEMBERED = 4096
-_evidence: OrderedDict[tuple[int, str, str], Evidence] = OrderedDict()
+_Key = tuple[int, str, str]
+"""A stored document's id, body hash and language."""
+_evidence: OrderedDict[_Key, Evidence] = OrderedDict()
+_keys: OrderedDict[_Key, frozenset[str]] = OrderedDict()
 _lock = threading.Lock()
+
+
+def _remembered(table: OrderedDict[_Key, V], key: _Key, make: Callable[[], V]) -> V:
+    with _lock:
+        found = table.get(key)
+        if found is not None:
+            table.move_to_end(key)
+            return found
+    found = make()
+    with _lock:
+        table[key] = found
+        while len(table) > _REMEMBERED:
+            table.popitem(last=False)
+    return found
 
 
 def evidence_for(doc: Document) -> Evidence:
     """The evidence of a stored document (remembered per process by id and body hash: a Persian
     release is judged against many retellings)."""
+    return _remembered(
+        _evidence,
+        (doc.id, doc.body_hash, doc.lang),
+        lambda: evidence_of(doc.title, doc.body, doc.lang, doc.published_at),
+    )
+
+
+def index_keys_for(doc: Document) -> frozenset[str]:
+    """``evidence_for(doc).index_keys()``, without working out the rest of the evidence when it is
+    not remembered: most Persian documents that start a release are indexed and looked up, and
+    never judged."""
     key = (doc.id, doc.body_hash, doc.lang)
     with _lock:
-        found = _evidence.get(key)
-        if found is not None:
-            _evidence.move_to_end(key)
-            return found
-    found = evidence_of(doc.title, doc.body, doc.lang, doc.published_at)
-    with _lock:
-        _evidence[key] = found
-        while len(_evidence) > _REMEMBERED:
-            _evidence.popitem(last=False)
-    return found
+        known = _evidence.get(key)
+    if known is not None:
+        return frozenset(known.index_keys())
+    return _remembered(_keys, key, lambda: frozenset(index_keys_of(doc.title, doc.body, doc.published_at)))
 
 
 def _at(doc: Document) -> datetime:
@@ -89,7 +116,7 @@ def index(session: Session, doc: Document, *, new: bool = False) -> None:
     session.flush()
     if not new:
         session.execute(delete(CrossLingualKey).where(CrossLingualKey.document_id == doc.id))
-    keys = sorted(evidence_for(doc).index_keys())
+    keys = sorted(index_keys_for(doc))
     if keys:
         persian, at = doc.lang == "fa", _at(doc)
         rows = [{"key": k, "document_id": doc.id, "persian": persian, "at": at} for k in keys]
@@ -117,7 +144,7 @@ def _sharing(session: Session, doc: Document, *, persian: bool) -> list[int]:
     """Ids of the documents on the other side of ``doc`` (Persian ones for a retelling, retellings
     for a Persian document) that share at least ``MIN_FIGURES`` of its figure keys in its time
     window (Persian: up to ``WINDOW_DAYS`` before a retelling), most shared first."""
-    keys = evidence_for(doc).index_keys()
+    keys = index_keys_for(doc)
     if len(keys) < MIN_FIGURES:
         return []
     at = _at(doc)

@@ -346,17 +346,24 @@ def _insert(
         threshold=threshold,
         published_at=item.published_at,
     )
+    chain = _chain(item)
     # Held here: the session's identity map keeps objects only while something else does.
     release: Release | None = None
+    attributed: int | None = None
     if placement.release_id is None:
-        release = new_release(session, item.title, item.body, first_seen_at=doc.first_seen_at)
+        # Its only member is this document, whose chain is known: nothing to read back, and the
+        # source it is credited to is set with the row (``release_source_id`` of one member).
+        attributed = _known_source_id(session, chain[-1][0]) if chain else None
+        source = (doc.source_id if doc.role == "origin" else None) or attributed
+        release = new_release(
+            session, item.title, item.body, first_seen_at=doc.first_seen_at, source_id=source
+        )
         doc.release_id = release.id
     else:
         doc.release_id = placement.release_id
     session.add(doc)
     session.flush()
     prints[doc.id] = fp
-    chain = _chain(item)
     _replace_chain(session, doc.id, chain, new=True)
     write_bands(session, doc.id, fp.bands, item.published_at)
     session.flush()
@@ -364,8 +371,6 @@ def _insert(
     release = release or session.get(Release, doc.release_id)
     assert release is not None
     if fresh:
-        # Its only member is this document, whose chain was just written: nothing to read back.
-        attributed = _known_source_id(session, chain[-1][0]) if chain else None
         refresh_release(session, release, prints, members=[doc], attributed={doc.id: attributed})
     else:
         _settle_new_member(session, doc, prints, placement)
@@ -382,8 +387,8 @@ def _settle_new_member(session: Session, doc: Document, prints: Fingerprints, pl
     assert release is not None
     head = current_head(session, release, exclude=doc.id)
     if placement.merged or head is None or head_of([head, doc]) is doc:
-        refresh_release(session, release, prints)
-        refresh_changes(session, release.id)  # the reference may be another now
+        members = refresh_release(session, release, prints)
+        refresh_changes(session, release.id, members=members)  # the reference may be another now
         return
     if not followed(doc) or head.role != "origin":
         doc.similarity = copy_similarity(prints.one(doc), prints.one(head))
@@ -433,13 +438,13 @@ def _update(
         if not _has_other_documents(session, old_release.id, doc.id):
             session.delete(old_release)
         else:
-            refresh_release(session, old_release, prints)
-            refresh_changes(session, old_release.id)
+            members = refresh_release(session, old_release, prints)
+            refresh_changes(session, old_release.id, members=members)
     session.flush()
     release = session.get(Release, doc.release_id)
     assert release is not None
-    refresh_release(session, release, prints)
-    refresh_changes(session, release.id)
+    members = refresh_release(session, release, prints)
+    refresh_changes(session, release.id, members=members)
     session.flush()
     if crosslingual and text_changed:
         translations.after_write(session, doc, prints, started_release=current_head(session, release) is doc)

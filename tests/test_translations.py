@@ -352,3 +352,55 @@ def test_two_rarely_shared_figures_link_without_a_name() -> None:
     persian = "وزارت بهداشت: ۵۹۶۰ بیمار جدید شناسایی شدند و ۴۹۷ نفر جان باختند."
     foreign = "The health ministry reported 5,960 new cases and 497 deaths; 1,013,018 have recovered so far."
     assert judge(evidence_of("", foreign, "en", T0, TABLE), evidence_of("", persian, "fa", T0, TABLE)).linked
+
+
+def test_the_name_tables_grouped_pattern_finds_what_one_alternation_of_every_form_finds() -> None:
+    """The table's patterns group the forms by first letter (speed); every match, with its place,
+    is the one of the plain alternation of the forms, longest first."""
+    import json
+    import re
+
+    from core.text.transliterate import _form, default_table
+    from fixtureweb.realcrosslingual import CORPUS
+
+    table = default_table()
+
+    def plain(forms: list[str], latin: bool) -> re.Pattern[str]:
+        body = "|".join(re.sub(r"\\[ \-]", r"[\\s\\-]+", re.escape(f)) for f in forms)
+        if latin:
+            return re.compile(rf"(?<![\w'])(?P<name>{body})(?![\w])", re.IGNORECASE)
+        return re.compile(rf"(?:(?<![^\W\d_])|(?<=(?<![^\W\d_])[وبلف]))(?P<name>{body})(?![^\W\d_])")
+
+    forms = sorted(table._key_of, key=len, reverse=True)
+    patterns = [
+        plain([f for f in forms if f.isascii()], True),
+        plain([f for f in forms if not f.isascii()], False),
+    ]
+    lines = (CORPUS / "documents.jsonl").read_text("utf-8").splitlines()
+    texts = [fold(f"{d['title']}\n{d['body']}") for d in map(json.loads, filter(None, lines))]
+    texts += [fold(t) for t in (RELEASE, SIBLING, ENGLISH, ARABIC, OTHER_EVENT)]
+    texts.append("Hamrah-e  Aval, hamrah e aval; وایران والاصفهان بطهران KEY-WORDS ﻙ")
+    assert len(texts) > 20
+    for text in texts:
+        want = [
+            (key, m.group("name"), *m.span("name"))
+            for pattern in patterns
+            for m in pattern.finditer(text)
+            if (key := table._key_of.get(_form(m.group("name")))) is not None
+        ]
+        assert table.matches(text) == want
+
+
+def test_a_texts_index_keys_alone_are_those_of_its_evidence() -> None:
+    """What the store indexes a Persian release under is worked out without the rest of its evidence
+    (speed); the keys are the evidence's."""
+    from core.syndication.translation import index_keys_of
+    from fixtureweb.realcrosslingual import _date, load
+
+    docs, _ = load()
+    assert len(docs) > 20
+    for d in docs.values():
+        published = _date(d["published"])
+        evidence = evidence_of(d["title"], d["body"], d["language"], published)
+        assert index_keys_of(d["title"], d["body"], published) == evidence.index_keys()
+    assert index_keys_of("", RELEASE, T0, TABLE) == evidence_of("", RELEASE, "fa", T0, TABLE).index_keys()

@@ -30,7 +30,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Generic, TypeVar
+
+import numpy as np
 
 from core.syndication.minhash import (
     band_hashes,
@@ -42,6 +45,7 @@ from core.syndication.minhash import (
 from core.syndication.similarity import (
     COPY_THRESHOLD,
     PackedShingles,
+    Vocabulary,
     containment,
     pack_shingles,
     packed_containment,
@@ -408,23 +412,49 @@ def align(a: Sequence[Sentence], b: Sequence[Sentence]) -> Alignment:
 
 @dataclass(frozen=True, eq=False)
 class SentenceSet:
-    """A text's sentences with their word index (word → sentences holding it), built once."""
+    """A text's sentences with what aligning them needs, built once: their distinct words as ids of
+    the shingles' vocabulary (``similarity.vocabulary``), ``ids`` sorted, and a 0/1 matrix of
+    sentences × ``ids`` (which sentence holds which word)."""
 
     sentences: tuple[Sentence, ...]
-    where: dict[str, tuple[int, ...]]
     total: int
+    vocabulary: Vocabulary
+    ids: np.ndarray
+    matrix: np.ndarray
+    lengths: np.ndarray
+    """Distinct words of each sentence."""
 
     @classmethod
     def of(cls, sentences: Sequence[Sentence]) -> SentenceSet:
+        vocab = vocabulary()
+        rows = [np.fromiter(map(vocab.id, s.words), dtype=np.int64, count=len(s.words)) for s in sentences]
+        flat = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        ids, column = np.unique(flat, return_inverse=True)
+        lengths = np.array([len(s.words) for s in sentences], dtype=np.int64)
+        matrix = np.zeros((len(sentences), ids.size), dtype=np.float32)
+        matrix[np.repeat(np.arange(len(sentences)), lengths), column] = 1.0
+        total = sum(x.size for x in sentences)
+        return cls(tuple(sentences), total, vocab, ids, matrix, lengths)
+
+    @cached_property
+    def where(self) -> dict[str, tuple[int, ...]]:
+        """Word → the sentences holding it (:func:`_align_into_by_words`)."""
         where: dict[str, list[int]] = {}
-        for i, sentence in enumerate(sentences):
+        for i, sentence in enumerate(self.sentences):
             for word in sentence.words:
                 where.setdefault(word, []).append(i)
-        return cls(tuple(sentences), {w: tuple(v) for w, v in where.items()}, sum(x.size for x in sentences))
+        return {w: tuple(v) for w, v in where.items()}
 
 
 def _align(a: SentenceSet, b: SentenceSet) -> Alignment:
-    one, other = _align_into(a, b), _align_into(b, a)
+    if a.vocabulary is b.vocabulary:
+        # Words shared by sentence i of ``a`` and sentence j of ``b``, for every i and j at once: a
+        # product of the two matrices on the words both texts hold.
+        _, in_a, in_b = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+        shared = a.matrix[:, in_a] @ b.matrix[:, in_b].T
+        one, other = _align_into(a, b, shared), _align_into(b, a, shared.T)
+    else:  # packed with a vocabulary since replaced
+        one, other = _align_into_by_words(a, b), _align_into_by_words(b, a)
     return Alignment(
         max(one.share, other.share),
         max(one.agreeing, other.agreeing),
@@ -432,8 +462,26 @@ def _align(a: SentenceSet, b: SentenceSet) -> Alignment:
     )
 
 
-def _align_into(a: SentenceSet, b: SentenceSet) -> Alignment:
-    """The share of ``a``'s sentence words in sentences matched by a sentence of ``b``."""
+def _align_into(a: SentenceSet, b: SentenceSet, shared: np.ndarray) -> Alignment:
+    """The share of ``a``'s sentence words in sentences matched by a sentence of ``b``; ``shared``:
+    the words sentence i of ``a`` and sentence j of ``b`` share, at [i, j]. Each sentence's match is
+    the one sharing most words (the first of those), when that is ``SENTENCE_MATCH`` of its own."""
+    if a.total < MIN_ALIGNED_WORDS or not b.sentences:
+        return Alignment(0.0, 0, 0)
+    best, most = shared.argmax(axis=1), shared.max(axis=1)
+    matched = agreeing = disagreeing = 0
+    for i in np.flatnonzero(most >= SENTENCE_MATCH * a.lengths).tolist():
+        sentence, other = a.sentences[i], b.sentences[int(best[i])]
+        if not _figures_agree(sentence, other):
+            disagreeing += 1
+            continue
+        matched += sentence.size
+        agreeing += bool(sentence.figures and other.figures)
+    return Alignment(matched / a.total, agreeing, disagreeing)
+
+
+def _align_into_by_words(a: SentenceSet, b: SentenceSet) -> Alignment:
+    """:func:`_align_into` word by word, for sets whose ids do not compare."""
     if a.total < MIN_ALIGNED_WORDS or not b.sentences:
         return Alignment(0.0, 0, 0)
     where = b.where

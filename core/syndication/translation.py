@@ -300,7 +300,7 @@ class Evidence:
 
     def index_keys(self) -> set[str]:
         """Keys a store indexes the text under (its figures' values): two texts to compare share two."""
-        return {value for figure in self.figures for value in figure.values if len(value) <= 40}
+        return _index_keys(self.figures)
 
 
 _LEAD_END = re.compile(r"[.!?؟]\s|\n")
@@ -315,19 +315,24 @@ def _lead_end(text: str) -> int:
     return found.end() if found else len(text)
 
 
-def evidence_of(
-    title: str, body: str, lang: str, published: datetime | None = None, table: NameTable | None = None
-) -> Evidence:
-    """The evidence of one text (``lang``: ISO 639-1; Persian texts keep every word's skeleton,
-    foreign texts the skeletons of their capitalised words)."""
-    table = table or default_table()
-    text = fold(f"{title}\n{body}")
+@dataclass(frozen=True)
+class _Read:
+    """What :func:`evidence_of` and :func:`index_keys_of` share: a folded text's names and dates,
+    and its figures once names and dates are blanked out."""
+
+    folded: str
+    text: str
+    """Folded, names and dates blanked."""
+    matches: list[tuple[str, str, int, int]]
+    dates: set[str]
+    figures: tuple[Figure, ...]
+    """One per distinct value."""
+    every: list[str]
+
+
+def _read(title: str, body: str, published: datetime | None, table: NameTable) -> _Read:
+    folded = text = fold(f"{title}\n{body}")
     matches = table.matches(text)
-    found: dict[str, str] = {}
-    for key, form, _, _ in matches:
-        found.setdefault(key, form)
-    lead_end = _lead_end(text)
-    lead = frozenset(key for key, _, start, _ in matches if start < lead_end)
     dates, spans = dates_of(text, published)
     # Numbers inside dates are the date; inside names («COVID-19», «کووید ۱۹») the name.
     for start, end in sorted([*spans, *((m[2], m[3]) for m in matches)], reverse=True):
@@ -337,6 +342,35 @@ def evidence_of(
     for figure in figures:
         if not any(figure.values & known for known in distinct):
             distinct[figure.values] = figure
+    return _Read(folded, text, matches, dates, tuple(distinct.values()), every)
+
+
+def _index_keys(figures: Iterable[Figure]) -> set[str]:
+    return {value for figure in figures for value in figure.values if len(value) <= 40}
+
+
+def index_keys_of(
+    title: str, body: str, published: datetime | None = None, table: NameTable | None = None
+) -> set[str]:
+    """``evidence_of(title, body, …).index_keys()`` without the rest of the evidence (what a text
+    is indexed under, asked for every Persian document that starts a release; the skeletons of all
+    its words are needed only when a retelling is judged against it)."""
+    read = _read(title, body, published, table or default_table())
+    return _index_keys(read.figures)
+
+
+def evidence_of(
+    title: str, body: str, lang: str, published: datetime | None = None, table: NameTable | None = None
+) -> Evidence:
+    """The evidence of one text (``lang``: ISO 639-1; Persian texts keep every word's skeleton,
+    foreign texts the skeletons of their capitalised words)."""
+    read = _read(title, body, published, table or default_table())
+    text, matches = read.text, read.matches
+    found: dict[str, str] = {}
+    for key, form, _, _ in matches:
+        found.setdefault(key, form)
+    lead_end = _lead_end(read.folded)
+    lead = frozenset(key for key, _, start, _ in matches if start < lead_end)
     names = {k: v for k, v in found.items() if k not in UBIQUITOUS and not k.startswith(TOPIC)}
     topics = frozenset(k for k in found if k.startswith(TOPIC))
     name_skeletons: dict[str, str] = {}
@@ -356,9 +390,9 @@ def evidence_of(
                     name_skeletons.setdefault(s, part)
     return Evidence(
         lang,
-        tuple(distinct.values()),
-        frozenset(every),
-        frozenset(dates),
+        read.figures,
+        frozenset(read.every),
+        frozenset(read.dates),
         names,
         name_skeletons,
         skeletons,

@@ -166,14 +166,32 @@ _JOINER = re.compile(r"\\[ \-]")
 
 
 def _alternation(forms: list[str], *, latin: bool) -> re.Pattern[str] | None:
+    """One pattern for ``forms`` (longest first), which finds what ``form|form|…`` in that order
+    finds, at a tenth of the cost or less: the forms are grouped by their first letter, in the
+    order of their first form, each group keeping its forms' order («ab(?:cd|c)|x(?:…)»), and a
+    lookahead for the first letters comes first. At one place only the forms that begin with its
+    letter can match, so grouping them changes no match; but the engine no longer tries a
+    thousand forms (case-insensitively, for the Latin ones) at every letter of a text."""
     if not forms:
         return None
     # A space and a hyphen are one («COVID-19», «کووید 19»; "Hamrah-e Aval", "Hamrah e Aval").
-    body = "|".join(_JOINER.sub(r"[\\s\\-]+", re.escape(f)) for f in forms)
+    if any(f[0] in " -" for f in forms):  # a form that starts with a joiner: no first letter
+        body = "|".join(_escaped(f) for f in forms)
+        first = ""
+    else:
+        groups: dict[str, list[str]] = {}
+        for f in forms:
+            groups.setdefault(f[0], []).append(_escaped(f[1:]))
+        body = "|".join(f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in groups.items())
+        first = "(?=[" + "".join(re.escape(c) for c in groups) + "])"
     if latin:
-        return re.compile(rf"(?<![\w'])(?P<name>{body})(?![\w])", re.IGNORECASE)
+        return re.compile(rf"{first}(?<![\w'])(?P<name>{body})(?![\w])", re.IGNORECASE)
     # An Arabic name may carry a one-letter proclitic («وطهران», «بطهران», «لایران»).
-    return re.compile(rf"(?:(?<![^\W\d_])|(?<=(?<![^\W\d_])[وبلف]))(?P<name>{body})(?![^\W\d_])")
+    return re.compile(rf"{first}(?:(?<![^\W\d_])|(?<=(?<![^\W\d_])[وبلف]))(?P<name>{body})(?![^\W\d_])")
+
+
+def _escaped(form: str) -> str:
+    return _JOINER.sub(r"[\\s\\-]+", re.escape(form))
 
 
 @lru_cache(maxsize=1)
