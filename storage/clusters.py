@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from core.syndication.decide import Fingerprint, copy_score, copy_similarity, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
-from storage.bands import band_candidates
+from storage.bands import band_candidates, indexed
 from storage.models import TRANSLATION, Document, DocumentAttribution, Release, utcnow
 
 MAX_VERIFIED_PER_RELEASE = 3
@@ -138,10 +138,12 @@ class Fingerprints:
 
 
 def lock_keys(fingerprints: Iterable[Fingerprint]) -> list[int]:
-    """The advisory-lock keys of some texts: their band hashes and norm_hash, as signed 64-bit ints."""
+    """The advisory-lock keys of some texts: their indexed band hashes and norm_hash, as signed
+    64-bit ints (two texts that could find each other share one of them: a lookup finds nothing
+    else)."""
     keys: set[int] = set()
     for fp in fingerprints:
-        keys.update(fp.bands)
+        keys.update(value for _, value in indexed(fp.bands))
         keys.add(int.from_bytes(bytes.fromhex(fp.norm_hash[:16]), "big", signed=True))
     return sorted(keys)
 

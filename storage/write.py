@@ -134,13 +134,19 @@ def write_group(
     if len(requests) == 1:
         return [_one(sessions, requests[0], on_retry, on_outage, max_wait)]
 
+    texts = [_texts(r.item) for r in requests]
+
     def store_all(session: Session) -> list[StoreResult | Exception]:
+        # Every lock the group needs, taken at once in key order: two writers taking them item by
+        # item, each in its own group's order, wait on each other in a cycle (a deadlock that
+        # PostgreSQL breaks by rolling one group back).
+        lock_fingerprints(session, [fp for t in texts for fp in t.fingerprints])
         prints = Fingerprints(session)  # candidates recur from item to item: their phrases read once
         results: list[StoreResult | Exception] = []
-        for r in requests:
+        for r, t in zip(requests, texts, strict=True):
             stored = store_document(
                 session, r.item, run_id=r.run_id, source_key=r.source_key, role=r.role,
-                crosslingual=r.crosslingual, prints=prints,
+                crosslingual=r.crosslingual, prints=prints, texts=t,
             )
             results.append(stored.result)
         return results
@@ -181,6 +187,7 @@ def store_document(
     threshold: float = COPY_THRESHOLD,
     crosslingual: bool = True,
     prints: Fingerprints | None = None,
+    texts: _Texts | None = None,
 ) -> Stored:
     """Insert or update the document for ``item``, keyed by its canonical URL, with its
     attribution chain, and place it in its release; when ``item.origin`` is set, store the
@@ -215,12 +222,9 @@ def store_document(
     wanted_role = item.role or role
     if wanted_role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}, not {wanted_role!r}")
-    origin = (
-        item.origin if item.origin is not None and item.origin.canonical_url != item.canonical_url else None
-    )
-    fp = _fingerprint(item)
-    origin_fp = _fingerprint(origin) if origin is not None else None
-    lock_fingerprints(session, [fp] if origin_fp is None else [fp, origin_fp])
+    texts = texts or _texts(item)
+    origin, fp, origin_fp = texts.origin, texts.fp, texts.origin_fp
+    lock_fingerprints(session, texts.fingerprints)
     prints = prints if prints is not None else Fingerprints(session)
     origin_doc: Document | None = None
     if origin is not None and origin_fp is not None:
@@ -251,6 +255,26 @@ def store_document(
         crosslingual=crosslingual,
     )
     return Stored(result, doc.id, doc.release_id)
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """An item's fingerprint and its origin's (when it has one of another URL)."""
+
+    fp: Fingerprint
+    origin: ArticleItem | None
+    origin_fp: Fingerprint | None
+
+    @property
+    def fingerprints(self) -> list[Fingerprint]:
+        return [self.fp] if self.origin_fp is None else [self.fp, self.origin_fp]
+
+
+def _texts(item: ArticleItem) -> _Texts:
+    origin = (
+        item.origin if item.origin is not None and item.origin.canonical_url != item.canonical_url else None
+    )
+    return _Texts(_fingerprint(item), origin, _fingerprint(origin) if origin is not None else None)
 
 
 def _fingerprint(item: ArticleItem) -> Fingerprint:

@@ -98,3 +98,56 @@ def test_a_group_run_again_after_a_conflict_stores_each_item_once(
     assert results == [StoreResult.CREATED, StoreResult.CREATED]
     assert len(retried) == 1 and calls["n"] == 4  # one, the conflict, then both again
     assert total(sessions, Document) == 2
+
+
+def test_two_writers_storing_alike_groups_in_opposite_orders_do_not_deadlock(
+    engine: Engine, sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writer A stores a copy of release X then one of Y; writer B, at the same moment, a copy of Y
+    then one of X. Each waits for the other after its first item. With the locks of a group taken
+    item by item, A holds X's and wants Y's while B holds Y's and wants X's: PostgreSQL breaks the
+    cycle by rolling one group back (a retry, and a second's stall). A group takes all its locks
+    first, in key order, so B waits for A's whole group and nothing is rolled back."""
+    import contextlib
+    import threading
+
+    from storage import write
+    from tests.test_storage_syndication import OTHER
+
+    barrier = threading.Barrier(2, timeout=3)
+    waited = threading.local()
+    store_document = write.store_document
+
+    def store_then_wait(*args: Any, **kwargs: Any) -> Any:
+        stored = store_document(*args, **kwargs)
+        if not getattr(waited, "done", False):
+            waited.done = True
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait()  # both writers hold their first item's locks, or one is blocked
+        return stored
+
+    monkeypatch.setattr(write, "store_document", store_then_wait)
+    x, y = RELEASE, OTHER
+    isna, mehr = "به نقل از ایسنا، ", "به گزارش مهر، "
+    groups = {
+        "a": requests((outlet(11, isna + x), "own"), (outlet(12, isna + y), "own")),
+        "b": requests((outlet(21, mehr + arabic(y)), "own"), (outlet(22, mehr + arabic(x)), "own")),
+    }
+    retries: list[BaseException] = []
+    results: dict[str, list[Any]] = {}
+
+    def run(name: str) -> None:
+        results[name] = write_group(sessions, groups[name], on_retry=retries.append)
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in groups]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results["a"] == results["b"] == [StoreResult.CREATED, StoreResult.CREATED]
+    assert retries == []
+    assert total(sessions, Release) == 2
+    with sessions() as session:
+        release = {d.canonical_url: d.release_id for d in session.scalars(select(Document))}
+    assert release[outlet(11, "").canonical_url] == release[outlet(22, "").canonical_url]
+    assert release[outlet(12, "").canonical_url] == release[outlet(21, "").canonical_url]
