@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 import scrapy
 from scrapy import signals
@@ -37,7 +39,7 @@ from crawler import shared
 from crawler.config import database_url
 from crawler.fetch import NotAPage, page_response, render_meta
 from crawler.pages import listing_class, page_class
-from crawler.settings_check import read_bool, read_int
+from crawler.settings_check import read_bool, read_float, read_int
 from pipelines.attribution import attribute_item
 from pipelines.normalise import normalise_item
 from storage.crawlstate import linked_to_origin
@@ -64,8 +66,41 @@ def why(item: ArticleItem, status: str) -> str:
     }.get(status, status)
 
 
+T = TypeVar("T")
+
+
+class _Remembered(Generic[T]):
+    """Tasks by key, at most ``size`` of them (the least recently used go first), each for at most
+    ``ttl`` seconds (``None``: while there is room). An evicted task still finishes for whoever
+    awaits it; the next request for its key starts a new one."""
+
+    def __init__(
+        self, size: int, ttl: float | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.size, self.ttl, self.clock = size, ttl, clock
+        self._items: OrderedDict[str, tuple[float, asyncio.Task[T]]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: str, start: Callable[[], Awaitable[T]]) -> asyncio.Task[T]:
+        found = self._items.get(key)
+        now = self.clock()
+        if found is not None and (self.ttl is None or now - found[0] < self.ttl):
+            self._items.move_to_end(key)
+            return found[1]
+        task = asyncio.ensure_future(start())
+        self._items[key] = (now, task)
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return task
+
+
 class OriginFollower:
-    """The fetching half of origin following, with per-crawl caches of pages and listings."""
+    """The fetching half of origin following, with bounded caches of candidate pages and of
+    listings (a listing is read again after ``listing_ttl`` seconds: a long crawl sees the
+    releases published since)."""
 
     def __init__(
         self,
@@ -80,6 +115,9 @@ class OriginFollower:
         threshold: float = COPY_THRESHOLD,
         stats: StatsCollector | None = None,
         names: NameIndex | None = None,
+        pages_remembered: int = 2048,
+        listing_ttl: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.registry = registry
         self.names = names or NameIndex.from_registry(registry)
@@ -91,8 +129,8 @@ class OriginFollower:
         self.window_days = window_days
         self.threshold = threshold
         self.stats = stats
-        self._pages: dict[str, asyncio.Task[ArticleItem | None]] = {}
-        self._lists: dict[str, asyncio.Task[list[str]]] = {}
+        self._pages: _Remembered[ArticleItem | None] = _Remembered(pages_remembered, clock=clock)
+        self._lists: _Remembered[list[str]] = _Remembered(pages_remembered, listing_ttl, clock)
 
     # -- decisions -------------------------------------------------------
     async def follow(self, item: ArticleItem) -> str:
@@ -144,17 +182,13 @@ class OriginFollower:
                 found.setdefault(url, None)
         return list(found)[: self.max_candidates]
 
-    # -- fetching (cached per crawl) ------------------------------------
+    # -- fetching (bounded caches) ----------------------------------------
     def _listing(self, url: str, source: Source, pages: int) -> asyncio.Task[list[str]]:
-        if url not in self._lists:
-            self._lists[url] = asyncio.ensure_future(self._read_listing(url, source, pages))
-        return self._lists[url]
+        return self._lists.get(f"{pages} {url}", lambda: self._read_listing(url, source, pages))
 
     def _page(self, url: str, source: Source) -> asyncio.Task[ArticleItem | None]:
         url = canonical_url(url)
-        if url not in self._pages:
-            self._pages[url] = asyncio.ensure_future(self._read_page(url, source))
-        return self._pages[url]
+        return self._pages.get(url, lambda: self._read_page(url, source))
 
     async def _read_listing(self, url: str, source: Source, pages: int) -> list[str]:
         urls: list[str] = []
@@ -276,6 +310,8 @@ class OriginPipeline:
             max_queries=read_int(settings, "MANBA_ORIGIN_MAX_QUERIES", 2),
             listing_pages=read_int(settings, "MANBA_ORIGIN_LISTING_PAGES", 3),
             window_days=read_int(settings, "MANBA_ORIGIN_WINDOW_DAYS", 14),
+            pages_remembered=read_int(settings, "MANBA_ORIGIN_PAGES_REMEMBERED", 2048),
+            listing_ttl=read_float(settings, "MANBA_ORIGIN_LISTING_TTL", 600.0),
             stats=crawler.stats,
             names=shared.names(crawler),
         )
