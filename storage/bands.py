@@ -2,17 +2,24 @@
 
 Copies appear within days of their release, so a document's bands are only looked up among
 documents published near it. Each band row carries its document's **bucket** — the month of
-its publication (UTC), numbered from 1 for January 1970 — or :data:`UNDATED` (0) for a
-document without a date. A lookup for a document published at ``t`` reads the buckets that
-``[t − WINDOW_DAYS, t + WINDOW_DAYS]`` touches, and the undated bucket; a lookup for an
-undated document reads every bucket (an undated copy may be of any release). So:
+its publication (UTC), numbered from 1 for January 1970 — or :data:`UNDATED` (0). A lookup for
+a document published at ``t`` reads the buckets that ``[t − WINDOW_DAYS, t + WINDOW_DAYS]``
+touches, and the undated bucket; a lookup for a document in the undated bucket reads every
+bucket.
 
-* the rows a dated lookup can touch are those of two to three months, however long the
-  store's history;
-* a page crawled long after it was published (origin following, an archive crawl) is filed
-  under its publication month, where its copies look for it;
-* a copy published more than ``WINDOW_DAYS`` away from its release is not offered as a band
-  candidate (the exact ``norm_hash`` lookup still finds an identical text).
+The window trusts the date only when the crawl saw the page **fresh**: first seen within
+``WINDOW_DAYS`` after its stated publication (and not more than a day before it)
+(:func:`window_date`). A page without a date, or seen long after its date — an archive crawl,
+origin following reaching an old release, or a date read wrong (real pages give a bare year
+that parses as 1 January, or a date of another story) — goes to the undated bucket, which every
+lookup reads, and looks in every month itself. So:
+
+* the rows a fresh document's lookup touches are those of two to three months and the undated
+  bucket, however long the store's history;
+* late and undated documents find, and are found by, documents of any date; the undated bucket
+  is the part of the index that grows with history, and a monitoring crawl keeps it small;
+* a fresh copy published more than ``WINDOW_DAYS`` away from its fresh release is not offered
+  as a band candidate (the exact ``norm_hash`` lookup still finds an identical text).
 
 On PostgreSQL ``minhash_bands`` is partitioned by range of ``bucket``, one partition per month
 (``minhash_bands_2024_09``, ``minhash_bands_undated``), created by :func:`ensure_buckets` the
@@ -47,6 +54,20 @@ lookup slower than this."""
 _EPOCH_YEAR = 1970
 _PARTITION_LOCK = 0x6D616E6261_00B1
 """Advisory lock key serialising the creation of partitions (``manba`` + a tag)."""
+
+
+LATE_GRACE = timedelta(days=1)
+"""A page may be seen this long before its stated date (time zones, a clock ahead) and count as fresh."""
+
+
+def window_date(published_at: datetime | None, seen_at: datetime | None) -> datetime | None:
+    """The date the band index files and looks up a document by: its publication when the crawl
+    saw it fresh (see the module docstring), else ``None`` (the undated bucket)."""
+    if published_at is None or seen_at is None:
+        return published_at
+    if published_at - LATE_GRACE <= seen_at <= published_at + timedelta(days=WINDOW_DAYS):
+        return published_at
+    return None
 
 
 def bucket_of(published_at: datetime | None) -> int:

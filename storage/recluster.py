@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from core.syndication.decide import Fingerprint, copy_score, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
-from storage.bands import bucket_of, ensure_buckets, indexed
+from storage.bands import bucket_of, ensure_buckets, indexed, window_date
 from storage.changes import refresh_changes
 from storage.clusters import Fingerprints, followed, head_of, phrases_of, refresh_release
 from storage.models import TRANSLATION, Document, MinhashBand, Release
@@ -88,9 +88,10 @@ def _fingerprints(session: Session, docs: list[Document]) -> dict[int, Fingerpri
 
 def _rewrite_index(session: Session, docs: list[Document], prints: dict[int, Fingerprint]) -> None:
     session.execute(delete(MinhashBand))
-    ensure_buckets(session.connection(), {bucket_of(d.published_at) for d in docs})
+    bucket = {d.id: bucket_of(window_date(d.published_at, min(d.first_seen_at, d.fetched_at))) for d in docs}
+    ensure_buckets(session.connection(), set(bucket.values()))
     rows = [
-        {"bucket": bucket_of(d.published_at), "band": band, "hash": value, "document_id": d.id}
+        {"bucket": bucket[d.id], "band": band, "hash": value, "document_id": d.id}
         for d in docs
         for band, value in indexed(prints[d.id].bands)
     ]

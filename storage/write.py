@@ -30,7 +30,7 @@ from core.registry import Registry
 from core.syndication.decide import Fingerprint, copy_similarity, fingerprint
 from core.syndication.similarity import COPY_THRESHOLD
 from storage import translations
-from storage.bands import bucket_of, write_bands
+from storage.bands import window_date, write_bands
 from storage.changes import forget_changes, refresh_changes, refresh_copy_changes
 from storage.clusters import (
     Fingerprints,
@@ -257,6 +257,13 @@ def store_document(
     return Stored(result, doc.id, doc.release_id)
 
 
+def _window(doc: Document, item: ArticleItem) -> datetime | None:
+    """The date the band index files and looks up ``doc`` by (``storage.bands.window_date``): its
+    publication, when first seen within the window after it."""
+    seen = min(doc.first_seen_at, item.fetched_at) if doc.first_seen_at is not None else item.fetched_at
+    return window_date(item.published_at, seen)
+
+
 @dataclass(frozen=True)
 class _Texts:
     """An item's fingerprint and its origin's (when it has one of another URL)."""
@@ -368,7 +375,7 @@ def _insert(
         role=wanted.role,
         origin_release=wanted.release_id,
         threshold=threshold,
-        published_at=item.published_at,
+        published_at=_window(doc, item),
     )
     chain = _chain(item)
     # Held here: the session's identity map keeps objects only while something else does.
@@ -389,7 +396,7 @@ def _insert(
     session.flush()
     prints[doc.id] = fp
     _replace_chain(session, doc.id, chain, new=True)
-    write_bands(session, doc.id, fp.bands, item.published_at)
+    write_bands(session, doc.id, fp.bands, _window(doc, item))
     session.flush()
     fresh = release is not None
     release = release or session.get(Release, doc.release_id)
@@ -445,13 +452,13 @@ def _update(
     text_changed = doc.body != item.body or chain_changed or doc.norm_hash != fp.norm_hash
     old_release = session.get(Release, doc.release_id)
     assert old_release is not None  # release_id is a non-null foreign key
-    moved = bucket_of(doc.published_at) != bucket_of(item.published_at)
+    redated = doc.published_at != item.published_at
     _apply(doc, item, run_id, wanted, fp.norm_hash)
     if chain_changed:
         _replace_chain(session, doc.id, chain)
         forget_changes(doc)  # its credit phrases, which its changes leave out, are new
-    if text_changed or moved:  # new bands, or the same ones filed under another month
-        write_bands(session, doc.id, fp.bands, item.published_at, replace=True)
+    if text_changed or redated:  # new bands, or the same ones filed under another month
+        write_bands(session, doc.id, fp.bands, _window(doc, item), replace=True)
     prints[doc.id] = fp
     session.flush()
 
@@ -497,12 +504,12 @@ def _moved_to(
             origin_release=wanted.release_id,
             exclude=doc.id,
             threshold=threshold,
-            published_at=doc.published_at,
+            published_at=_window(doc, item),
         ).release_id
     if wanted.role == "origin" and old_release.origin_document_id not in (None, doc.id):
         # Stored as somebody's copy before, now an origin in its own right: a release of its own
         # (and of the copies its text gathers).
-        at = doc.published_at
+        at = _window(doc, item)
         target = place(
             session, fp, prints, role="origin", exclude=doc.id, threshold=threshold, published_at=at
         ).release_id
@@ -517,7 +524,7 @@ def _moved_to(
             role=wanted.role,
             exclude=doc.id,
             threshold=threshold,
-            published_at=doc.published_at,
+            published_at=_window(doc, item),
         ).release_id
     return None
 

@@ -64,12 +64,21 @@ def _copy(n: int, published_at: datetime | None, edit: int = 0) -> ArticleItem:
     """An edited copy of the release (each ``edit`` its own text: no two share a norm_hash, so
     only the band index can bring them together)."""
     body = "به نقل از وزارت ارتباطات، " + RELEASE.replace(*EDITS[edit])
-    return outlet(n, body, published_at=published_at)
+    return fresh(n, body, published_at)
+
+
+def fresh(n: int, body: str, published_at: datetime | None) -> ArticleItem:
+    """An outlet's page published at ``published_at`` and crawled two hours later."""
+    seen = published_at + timedelta(hours=2) if published_at is not None else SEPT
+    return outlet(n, body, published_at=published_at, fetched_at=seen)
 
 
 def test_bands_are_filed_under_the_publication_month(sessions: sessionmaker[Session]) -> None:
     store(sessions, origin_item(1, body=RELEASE, published_at=SEPT), role="origin")
     store(sessions, outlet(2, OTHER, published_at=None))
+    late = origin_item(3, body=OTHER + " دیرتر", published_at=SEPT - timedelta(days=90))
+    store(sessions, late, role="origin")  # first seen three months after its date
+    assert _buckets_of(sessions, late.canonical_url) == {UNDATED}
     assert _buckets_of(sessions, origin_item(1).canonical_url) == {bucket_of(SEPT)}
     assert _buckets_of(sessions, outlet(2, "").canonical_url) == {UNDATED}
     with sessions() as session:
@@ -105,18 +114,37 @@ def test_undated_documents_are_found_and_find(sessions: sessionmaker[Session]) -
     store(sessions, _copy(2, None))  # undated copy of a dated release
     assert total(sessions, Release) == 1
     store(sessions, outlet(3, OTHER, published_at=None))  # an undated story …
-    later = outlet(4, OTHER.replace("ماه آینده", "هفته آینده"), published_at=SEPT + timedelta(days=400))
+    later = fresh(4, OTHER.replace("ماه آینده", "هفته آینده"), SEPT + timedelta(days=400))
     store(sessions, later)  # … found by a copy dated a year on: the undated bucket is always read
     assert total(sessions, Release) == 2
 
 
 def test_a_corrected_date_moves_the_bands(sessions: sessionmaker[Session]) -> None:
-    item = origin_item(1, body=RELEASE, published_at=SEPT + timedelta(days=300))
+    """Filed under its month while fresh; its date corrected to a year before it was first
+    seen, it is a late document: filed in the undated bucket, found by a copy of that date."""
+    wrong = SEPT + timedelta(days=300)
+    item = origin_item(1, body=RELEASE, published_at=wrong, fetched_at=wrong + timedelta(hours=1))
     store(sessions, item, role="origin")
-    corrected = origin_item(1, body=RELEASE, published_at=SEPT, fetched_at=datetime(2025, 9, 1, tzinfo=UTC))
+    assert _buckets_of(sessions, item.canonical_url) == {bucket_of(wrong)}
+    corrected = origin_item(1, body=RELEASE, published_at=SEPT, fetched_at=wrong + timedelta(days=2))
     store(sessions, corrected, role="origin")
-    assert _buckets_of(sessions, item.canonical_url) == {bucket_of(SEPT)}
+    assert _buckets_of(sessions, item.canonical_url) == {UNDATED}
     store(sessions, _copy(2, SEPT + timedelta(days=3)))
+    assert total(sessions, Release) == 1
+
+
+def test_a_page_first_seen_long_after_its_date_is_late(sessions: sessionmaker[Session]) -> None:
+    """A date read wrong (real pages give a bare year, read as 1 January) must not hide a copy:
+    a page first seen more than the window after its date looks in every month and is filed
+    where every lookup looks."""
+    copy = _copy(2, SEPT + timedelta(days=1))
+    store(sessions, copy)
+    misdated = origin_item(1, body=RELEASE, published_at=datetime(2003, 1, 1, tzinfo=TEHRAN),
+                           fetched_at=SEPT + timedelta(hours=3))
+    store(sessions, misdated, role="origin")
+    assert _buckets_of(sessions, misdated.canonical_url) == {UNDATED}
+    assert total(sessions, Release) == 1
+    store(sessions, _copy(3, SEPT + timedelta(days=2), edit=1))  # and is found by later copies
     assert total(sessions, Release) == 1
 
 
@@ -124,7 +152,7 @@ def test_a_lookup_reads_only_the_windows_months(engine: Engine, sessions: sessio
     """PostgreSQL: a month partition per month written, and the planner reads only the window's;
     SQLite: a seek per (month, band, hash) in the table's key, never a scan."""
     for n, months in enumerate((0, 3, 6, 9)):
-        store(sessions, outlet(10 + n, OTHER + f" {n}", published_at=SEPT + timedelta(days=30 * months)))
+        store(sessions, fresh(10 + n, OTHER + f" {n}", SEPT + timedelta(days=30 * months)))
     from storage.bands import _band_query
 
     window = {"k0": UNDATED, "k1": bucket_of(SEPT) - 1, "k2": bucket_of(SEPT), "k3": bucket_of(SEPT) + 1}
@@ -183,6 +211,7 @@ def test_upgrade_to_0008_files_kept_bands_by_month(database_url: str) -> None:
             _document(connection, 1, "2024-09-03 06:50:00")
             _document(connection, 2, "2024-08-31 22:00:00")
             _document(connection, 3, None)
+            _document(connection, 4, "2020-05-01 08:00:00")  # first seen four years on: late
         upgrade_engine(engine)
         with engine.connect() as connection:
             rows = connection.execute(text("SELECT document_id, bucket, band FROM minhash_bands")).all()
@@ -192,9 +221,9 @@ def test_upgrade_to_0008_files_kept_bands_by_month(database_url: str) -> None:
     for doc_id, bucket, band in rows:
         by_doc.setdefault(doc_id, set()).add(bucket)
         assert band in INDEXED_BANDS
-    assert len(rows) == 3 * len(INDEXED_BANDS)
+    assert len(rows) == 4 * len(INDEXED_BANDS)
     assert {d: {month_of(b) if b else b for b in bs} for d, bs in by_doc.items()} == {
-        1: {(2024, 9)}, 2: {(2024, 8)}, 3: {UNDATED},
+        1: {(2024, 9)}, 2: {(2024, 8)}, 3: {UNDATED}, 4: {UNDATED},
     }
 
 

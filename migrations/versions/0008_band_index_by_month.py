@@ -5,12 +5,14 @@ Revises: 0007
 Create Date: 2026-12-06 23:00:00
 
 ``minhash_bands`` gains ``bucket``, the month its document was published in (UTC, 1 for January
-1970; 0 for an undated document), at the head of its key: (bucket, band, hash, document_id).
+1970), at the head of its key: (bucket, band, hash, document_id); 0 for a document without a date
+or first seen more than 30 days after it or over a day before it (``storage.bands.window_date``
+at this revision).
 On PostgreSQL the table becomes partitioned by range of ``bucket``, one partition per month
 (``minhash_bands_2024_09``, ``minhash_bands_undated``); this migration creates the months the
 store already has, ``storage.bands.ensure_buckets`` the ones that come later. Only the indexed
 bands are kept (``core.syndication.minhash.INDEXED_BANDS`` at this revision: shingle bands 0–11,
-word bands 32–39, lead bands 48–51); the rest are dropped. Existing rows are copied, so no
+word bands 32–43, lead bands 48–51); the rest are dropped. Existing rows are copied, so no
 recluster is needed.
 
 Downgrading puts the table back in its old shape with the rows kept; the dropped bands are not
@@ -29,16 +31,20 @@ down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-KEPT = (*range(0, 12), *range(32, 40), *range(48, 52))
+KEPT = (*range(0, 12), *range(32, 44), *range(48, 52))
 """The band numbers kept, frozen at this revision (not imported: the code may change later)."""
 
 _PG_BUCKET = (
-    "CASE WHEN d.published_at IS NULL THEN 0 ELSE GREATEST(1, "
+    "CASE WHEN d.published_at IS NULL "
+    "OR LEAST(d.first_seen_at, d.fetched_at) < d.published_at - interval '1 day' "
+    "OR LEAST(d.first_seen_at, d.fetched_at) > d.published_at + interval '30 days' THEN 0 ELSE GREATEST(1, "
     "(EXTRACT(YEAR FROM d.published_at AT TIME ZONE 'UTC')::int - 1970) * 12 "
     "+ EXTRACT(MONTH FROM d.published_at AT TIME ZONE 'UTC')::int) END"
 )
 _SQLITE_BUCKET = (
-    "CASE WHEN d.published_at IS NULL THEN 0 ELSE max(1, "
+    "CASE WHEN d.published_at IS NULL "
+    "OR julianday(min(d.first_seen_at, d.fetched_at)) < julianday(d.published_at) - 1 "
+    "OR julianday(min(d.first_seen_at, d.fetched_at)) > julianday(d.published_at) + 30 THEN 0 ELSE max(1, "
     "(CAST(strftime('%Y', d.published_at) AS INTEGER) - 1970) * 12 "
     "+ CAST(strftime('%m', d.published_at) AS INTEGER)) END"
 )
