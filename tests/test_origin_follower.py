@@ -9,8 +9,8 @@ import urllib.request
 from typing import Any
 
 from scrapy import Request
-from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.http import HtmlResponse, Response
+from scrapy.utils.defer import deferred_f_from_coro_f
 
 from core.attribution import NameIndex
 from core.registry import load_registry
