@@ -183,7 +183,7 @@ def placement(size: int = 2000, probe: int = 300, redate: bool = False) -> dict[
     from sqlalchemy import func, select
 
     from bench.dedup import as_todays_news
-    from bench.probe import probe_set
+    from bench.probe import ProbeSet, probe_set
     from storage.db import make_engine, make_sessionmaker
     from storage.migrate import upgrade_to_head
     from storage.models import Document, Release
@@ -193,6 +193,9 @@ def placement(size: int = 2000, probe: int = 300, redate: bool = False) -> dict[
         probes = probe_set(Path(tmp) / "web", size=size, probe=probe)
         if redate:
             probes, _ = as_todays_news(probes)
+        else:  # fetched an hour after its date, as a monitoring crawl does: fresh, windowed
+            probes = ProbeSet(*([fresh(i) for i in part] for part in (probes.resident, probes.probe)),
+                              probes.composition)
         labels = release_labels(size)
         url = f"sqlite:///{Path(tmp) / 'store.sqlite3'}"
         upgrade_to_head(url)
@@ -203,7 +206,7 @@ def placement(size: int = 2000, probe: int = 300, redate: bool = False) -> dict[
                 store_document(session, item, role="own")
         with sessions() as session:
             top = session.scalar(select(func.max(Release.id))) or 0
-            release_of = dict(session.execute(select(Document.url, Document.release_id)).tuples().all())
+            release_of = {url: rid for url, rid in session.execute(select(Document.url, Document.release_id))}
         mates: dict[str, set[int]] = defaultdict(set)
         for item in probes.resident:
             if (label := labels.get(item.url)) is not None:
@@ -228,6 +231,16 @@ def placement(size: int = 2000, probe: int = 300, redate: bool = False) -> dict[
         engine.dispose()
     print(f"placement ({'redated, ' if redate else ''}{probe} probes): {dict(outcomes)}", flush=True)
     return dict(outcomes)
+
+
+def fresh(item: Any) -> Any:
+    """``item`` as a monitoring crawl meets it: fetched an hour after its publication."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    if item.published_at is None:
+        return item
+    return replace(item, fetched_at=item.published_at + timedelta(hours=1))
 
 
 def release_labels(size: int) -> dict[str, str | None]:

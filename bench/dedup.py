@@ -76,7 +76,9 @@ def _load(url: str, count: int, start: int, newest: datetime) -> None:
 
 def as_todays_news(probes: ProbeSet) -> tuple[ProbeSet, datetime]:
     """The probe set re-dated into the last day before its newest date, order kept (undated
-    stay undated), and that date: the synthetic documents are published back from it at
+    stay undated), each page fetched an hour after its date as a monitoring crawl fetches it
+    (``storage.bands.window_date``: a page seen long after its date is looked up in every
+    month), and that date: the synthetic documents are published back from it at
     ``storage.bulk.PER_DAY`` a day, so the probes are the news of the day on a store that
     has crawled the web for ``size / PER_DAY`` days — every probe's window meets the newest
     and densest months, as a live crawl's does."""
@@ -88,7 +90,8 @@ def as_todays_news(probes: ProbeSet) -> tuple[ProbeSet, datetime]:
     def moved(item: ArticleItem) -> ArticleItem:
         if item.published_at is None:
             return item
-        return replace(item, published_at=newest - (newest - item.published_at) * (timedelta(days=1) / span))
+        at = newest - (newest - item.published_at) * (timedelta(days=1) / span)
+        return replace(item, published_at=at, fetched_at=at + timedelta(hours=1))  # crawled fresh
 
     resident = [moved(i) for i in probes.resident]
     return ProbeSet(resident, [moved(i) for i in probes.probe], probes.composition), newest
