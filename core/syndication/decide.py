@@ -28,7 +28,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Generic, TypeVar
@@ -469,15 +469,8 @@ def _align_into(a: SentenceSet, b: SentenceSet, shared: np.ndarray) -> Alignment
     if a.total < MIN_ALIGNED_WORDS or not b.sentences:
         return Alignment(0.0, 0, 0)
     best, most = shared.argmax(axis=1), shared.max(axis=1)
-    matched = agreeing = disagreeing = 0
-    for i in np.flatnonzero(most >= SENTENCE_MATCH * a.lengths).tolist():
-        sentence, other = a.sentences[i], b.sentences[int(best[i])]
-        if not _figures_agree(sentence, other):
-            disagreeing += 1
-            continue
-        matched += sentence.size
-        agreeing += bool(sentence.figures and other.figures)
-    return Alignment(matched / a.total, agreeing, disagreeing)
+    matches = np.flatnonzero(most >= SENTENCE_MATCH * a.lengths).tolist()
+    return _tally(a, ((a.sentences[i], b.sentences[int(best[i])]) for i in matches))
 
 
 def _align_into_by_words(a: SentenceSet, b: SentenceSet) -> Alignment:
@@ -485,18 +478,28 @@ def _align_into_by_words(a: SentenceSet, b: SentenceSet) -> Alignment:
     if a.total < MIN_ALIGNED_WORDS or not b.sentences:
         return Alignment(0.0, 0, 0)
     where = b.where
+
+    def matches() -> Iterator[tuple[Sentence, Sentence]]:
+        for sentence in a.sentences:
+            counts: dict[int, int] = {}
+            for word in sentence.words:
+                for i in where.get(word, ()):
+                    counts[i] = counts.get(i, 0) + 1
+            if not counts:
+                continue
+            best = min(counts, key=lambda i: (-counts[i], i))
+            if counts[best] >= SENTENCE_MATCH * len(sentence.words):
+                yield sentence, b.sentences[best]
+
+    return _tally(a, matches())
+
+
+def _tally(a: SentenceSet, matches: Iterable[tuple[Sentence, Sentence]]) -> Alignment:
+    """The alignment of ``a`` from its sentences' matches: a match whose figures differ counts as
+    disagreeing; one whose figures agree adds its words, and counts as agreeing when both state
+    figures."""
     matched = agreeing = disagreeing = 0
-    for sentence in a.sentences:
-        counts: dict[int, int] = {}
-        for word in sentence.words:
-            for i in where.get(word, ()):
-                counts[i] = counts.get(i, 0) + 1
-        if not counts:
-            continue
-        best = min(counts, key=lambda i: (-counts[i], i))
-        if counts[best] < SENTENCE_MATCH * len(sentence.words):
-            continue
-        other = b.sentences[best]
+    for sentence, other in matches:
         if not _figures_agree(sentence, other):
             disagreeing += 1
             continue
