@@ -457,9 +457,12 @@ def test_the_shared_dupefilter_alone_keeps_each_article_to_one_download(
     web, fixture_server = served_web(size=60)
     sites = ("ict", "isna", "93z")
     env = scrapy_env(f"sqlite:///{tmp_path / 'unused.sqlite3'}", web.registry_path, MANBA_REDIS_URL=redis_url)
+    # A fifth of a second between a site's requests: without it a worker that starts first can crawl
+    # the whole small web before the other has imported hazm, and nothing is contended.
     logs = two_workers(["-a", f"source={','.join(sites)}", "-s", f"MANBA_REDIS_PREFIX={prefix}",
                         "-s", "MANBA_REDIS_IDLE_CLOSE=2", "-s", "MANBA_PAGECACHE_ENABLED=False",
-                        "-s", "MANBA_FOLLOW_ORIGINS=False", "-s", "MANBA_STORE_ENABLED=False"], env, tmp_path)
+                        "-s", "MANBA_FOLLOW_ORIGINS=False", "-s", "MANBA_STORE_ENABLED=False",
+                        "-s", "DOWNLOAD_DELAY=0.2"], env, tmp_path)
     assert all(stat(log, "item_scraped_count") > 0 for log in logs), "both workers read articles"
     site_of = {ip: site for site, ip in SITE_IPS.items()}
     gets = fixture_server.requests.gets(status=None)
