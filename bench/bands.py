@@ -182,7 +182,7 @@ def placement(size: int = 2000, probe: int = 300, redate: bool = False) -> dict[
 
     from sqlalchemy import func, select
 
-    from bench.dedup import as_todays_news
+    from bench.dedup import as_todays_news, fresh
     from bench.probe import ProbeSet, probe_set
     from storage.db import make_engine, make_sessionmaker
     from storage.migrate import upgrade_to_head
@@ -231,16 +231,6 @@ def placement(size: int = 2000, probe: int = 300, redate: bool = False) -> dict[
         engine.dispose()
     print(f"placement ({'redated, ' if redate else ''}{probe} probes): {dict(outcomes)}", flush=True)
     return dict(outcomes)
-
-
-def fresh(item: Any) -> Any:
-    """``item`` as a monitoring crawl meets it: fetched an hour after its publication."""
-    from dataclasses import replace
-    from datetime import timedelta
-
-    if item.published_at is None:
-        return item
-    return replace(item, fetched_at=item.published_at + timedelta(hours=1))
 
 
 def release_labels(size: int) -> dict[str, str | None]:

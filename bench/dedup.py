@@ -74,6 +74,13 @@ def _load(url: str, count: int, start: int, newest: datetime) -> None:
         load_postgres(parsed, random_rows(count, seed=11, start=start, newest=newest))
 
 
+def fresh(item: ArticleItem) -> ArticleItem:
+    """``item`` as a monitoring crawl meets it: fetched an hour after its publication."""
+    if item.published_at is None:
+        return item
+    return replace(item, fetched_at=item.published_at + timedelta(hours=1))
+
+
 def as_todays_news(probes: ProbeSet) -> tuple[ProbeSet, datetime]:
     """The probe set re-dated into the last day before its newest date, order kept (undated
     stay undated), each page fetched an hour after its date as a monitoring crawl fetches it
@@ -91,7 +98,7 @@ def as_todays_news(probes: ProbeSet) -> tuple[ProbeSet, datetime]:
         if item.published_at is None:
             return item
         at = newest - (newest - item.published_at) * (timedelta(days=1) / span)
-        return replace(item, published_at=at, fetched_at=at + timedelta(hours=1))  # crawled fresh
+        return fresh(replace(item, published_at=at))
 
     resident = [moved(i) for i in probes.resident]
     return ProbeSet(resident, [moved(i) for i in probes.probe], probes.composition), newest

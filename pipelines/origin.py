@@ -69,7 +69,7 @@ def why(item: ArticleItem, status: str) -> str:
 T = TypeVar("T")
 
 
-class _Remembered(Generic[T]):
+class _TaskCache(Generic[T]):
     """Tasks by key, at most ``size`` of them (the least recently used go first), each for at most
     ``ttl`` seconds (``None``: while there is room). An evicted task still finishes for whoever
     awaits it; the next request for its key starts a new one."""
@@ -129,8 +129,8 @@ class OriginFollower:
         self.window_days = window_days
         self.threshold = threshold
         self.stats = stats
-        self._pages: _Remembered[ArticleItem | None] = _Remembered(pages_remembered, clock=clock)
-        self._lists: _Remembered[list[str]] = _Remembered(pages_remembered, listing_ttl, clock)
+        self._pages: _TaskCache[ArticleItem | None] = _TaskCache(pages_remembered, clock=clock)
+        self._lists: _TaskCache[list[str]] = _TaskCache(pages_remembered, listing_ttl, clock)
 
     # -- decisions -------------------------------------------------------
     async def follow(self, item: ArticleItem) -> str:

@@ -60,12 +60,14 @@ LATE_GRACE = timedelta(days=1)
 """A page may be seen this long before its stated date (time zones, a clock ahead) and count as fresh."""
 
 
-def window_date(published_at: datetime | None, seen_at: datetime | None) -> datetime | None:
+def window_date(published_at: datetime | None, *seen: datetime | None) -> datetime | None:
     """The date the band index files and looks up a document by: its publication when the crawl
-    saw it fresh (see the module docstring), else ``None`` (the undated bucket)."""
-    if published_at is None or seen_at is None:
+    saw it fresh — the earliest of ``seen`` (its sightings) within the window after that date
+    (see the module docstring) — else ``None`` (the undated bucket)."""
+    sightings = [at for at in seen if at is not None]
+    if published_at is None or not sightings:
         return published_at
-    if published_at - LATE_GRACE <= seen_at <= published_at + timedelta(days=WINDOW_DAYS):
+    if published_at - LATE_GRACE <= min(sightings) <= published_at + timedelta(days=WINDOW_DAYS):
         return published_at
     return None
 

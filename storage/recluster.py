@@ -88,7 +88,7 @@ def _fingerprints(session: Session, docs: list[Document]) -> dict[int, Fingerpri
 
 def _rewrite_index(session: Session, docs: list[Document], prints: dict[int, Fingerprint]) -> None:
     session.execute(delete(MinhashBand))
-    bucket = {d.id: bucket_of(window_date(d.published_at, min(d.first_seen_at, d.fetched_at))) for d in docs}
+    bucket = {d.id: bucket_of(window_date(d.published_at, d.first_seen_at, d.fetched_at)) for d in docs}
     ensure_buckets(session.connection(), set(bucket.values()))
     rows = [
         {"bucket": bucket[d.id], "band": band, "hash": value, "document_id": d.id}

@@ -257,13 +257,6 @@ def store_document(
     return Stored(result, doc.id, doc.release_id)
 
 
-def _window(doc: Document, item: ArticleItem) -> datetime | None:
-    """The date the band index files and looks up ``doc`` by (``storage.bands.window_date``): its
-    publication, when first seen within the window after it."""
-    seen = min(doc.first_seen_at, item.fetched_at) if doc.first_seen_at is not None else item.fetched_at
-    return window_date(item.published_at, seen)
-
-
 @dataclass(frozen=True)
 class _Texts:
     """An item's fingerprint and its origin's (when it has one of another URL)."""
@@ -368,6 +361,7 @@ def _insert(
 ) -> Document:
     doc = Document(canonical_url=item.canonical_url, first_seen_at=utcnow())
     _apply(doc, item, run_id, wanted, fp.norm_hash)
+    at = window_date(item.published_at, doc.first_seen_at, item.fetched_at)  # the band index's date
     placement = place(
         session,
         fp,
@@ -375,7 +369,7 @@ def _insert(
         role=wanted.role,
         origin_release=wanted.release_id,
         threshold=threshold,
-        published_at=_window(doc, item),
+        published_at=at,
     )
     chain = _chain(item)
     # Held here: the session's identity map keeps objects only while something else does.
@@ -396,7 +390,7 @@ def _insert(
     session.flush()
     prints[doc.id] = fp
     _replace_chain(session, doc.id, chain, new=True)
-    write_bands(session, doc.id, fp.bands, _window(doc, item))
+    write_bands(session, doc.id, fp.bands, at)
     session.flush()
     fresh = release is not None
     release = release or session.get(Release, doc.release_id)
@@ -458,7 +452,8 @@ def _update(
         _replace_chain(session, doc.id, chain)
         forget_changes(doc)  # its credit phrases, which its changes leave out, are new
     if text_changed or redated:  # new bands, or the same ones filed under another month
-        write_bands(session, doc.id, fp.bands, _window(doc, item), replace=True)
+        at = window_date(item.published_at, doc.first_seen_at, item.fetched_at)
+        write_bands(session, doc.id, fp.bands, at, replace=True)
     prints[doc.id] = fp
     session.flush()
 
@@ -494,6 +489,7 @@ def _moved_to(
     text_changed: bool,
 ) -> int | None:
     """The release an updated document moves to, or ``None`` when it stays where it is."""
+    at = window_date(item.published_at, doc.first_seen_at, item.fetched_at)  # the band index's date
     if wanted.release_id is not None and wanted.release_id != old_release.id:
         # Linked to an origin (or re-linked to another one): move, merging what its text matches.
         return place(
@@ -504,12 +500,11 @@ def _moved_to(
             origin_release=wanted.release_id,
             exclude=doc.id,
             threshold=threshold,
-            published_at=_window(doc, item),
+            published_at=at,
         ).release_id
     if wanted.role == "origin" and old_release.origin_document_id not in (None, doc.id):
         # Stored as somebody's copy before, now an origin in its own right: a release of its own
         # (and of the copies its text gathers).
-        at = _window(doc, item)
         target = place(
             session, fp, prints, role="origin", exclude=doc.id, threshold=threshold, published_at=at
         ).release_id
@@ -524,7 +519,7 @@ def _moved_to(
             role=wanted.role,
             exclude=doc.id,
             threshold=threshold,
-            published_at=_window(doc, item),
+            published_at=at,
         ).release_id
     return None
 

@@ -22,6 +22,7 @@ recomputed (``scrapy recluster`` does that).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -56,20 +57,19 @@ def _partition(bucket: int) -> str:
     return f"minhash_bands_{1970 + (bucket - 1) // 12:04d}_{(bucket - 1) % 12 + 1:02d}"
 
 
-def upgrade() -> None:
-    bind = op.get_bind()
-    postgresql = bind.dialect.name == "postgresql"
+def _replace_table(aside: str, *leading: sa.Column, key: tuple[str, ...], **options: Any) -> None:
+    """Move ``minhash_bands`` aside as ``minhash_bands_<aside>`` (its index dropped, its constraints
+    renamed: PostgreSQL's names are per schema) and create it anew with ``leading`` columns before
+    (band, hash, document_id), primary key ``key``."""
     op.drop_index("ix_minhash_bands_document_id", table_name="minhash_bands")
-    op.rename_table("minhash_bands", "minhash_bands_old")
-    if postgresql:
-        op.execute("ALTER TABLE minhash_bands_old RENAME CONSTRAINT pk_minhash_bands TO pk_minhash_bands_old")
-        op.execute(
-            "ALTER TABLE minhash_bands_old RENAME CONSTRAINT fk_minhash_bands_document_id_documents "
-            "TO fk_minhash_bands_old_document_id_documents"
-        )
+    op.rename_table("minhash_bands", f"minhash_bands_{aside}")
+    if op.get_bind().dialect.name == "postgresql":
+        for name in ("pk_minhash_bands", "fk_minhash_bands_document_id_documents"):
+            renamed = name.replace("minhash_bands", f"minhash_bands_{aside}")
+            op.execute(f"ALTER TABLE minhash_bands_{aside} RENAME CONSTRAINT {name} TO {renamed}")
     op.create_table(
         "minhash_bands",
-        sa.Column("bucket", sa.Integer(), autoincrement=False, nullable=False),
+        *leading,
         sa.Column("band", sa.SmallInteger(), autoincrement=False, nullable=False),
         sa.Column("hash", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("document_id", sa.Integer(), autoincrement=False, nullable=False),
@@ -79,11 +79,18 @@ def upgrade() -> None:
             name="fk_minhash_bands_document_id_documents",
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("bucket", "band", "hash", "document_id", name="pk_minhash_bands"),
+        sa.PrimaryKeyConstraint(*key, name="pk_minhash_bands"),
         sqlite_with_rowid=False,
-        postgresql_partition_by="RANGE (bucket)",
+        **options,
     )
     op.create_index("ix_minhash_bands_document_id", "minhash_bands", ["document_id"], unique=False)
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    postgresql = bind.dialect.name == "postgresql"
+    _replace_table("old", sa.Column("bucket", sa.Integer(), autoincrement=False, nullable=False),
+                   key=("bucket", "band", "hash", "document_id"), postgresql_partition_by="RANGE (bucket)")
     bucket = _PG_BUCKET if postgresql else _SQLITE_BUCKET
     if postgresql:
         buckets = bind.execute(sa.text(f"SELECT DISTINCT {bucket} FROM documents d")).scalars().all()
@@ -102,31 +109,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
-    postgresql = bind.dialect.name == "postgresql"
-    op.drop_index("ix_minhash_bands_document_id", table_name="minhash_bands")
-    op.rename_table("minhash_bands", "minhash_bands_new")
-    if postgresql:
-        op.execute("ALTER TABLE minhash_bands_new RENAME CONSTRAINT pk_minhash_bands TO pk_minhash_bands_new")
-        op.execute(
-            "ALTER TABLE minhash_bands_new RENAME CONSTRAINT fk_minhash_bands_document_id_documents "
-            "TO fk_minhash_bands_new_document_id_documents"
-        )
-    op.create_table(
-        "minhash_bands",
-        sa.Column("band", sa.SmallInteger(), autoincrement=False, nullable=False),
-        sa.Column("hash", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("document_id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.ForeignKeyConstraint(
-            ["document_id"],
-            ["documents.id"],
-            name="fk_minhash_bands_document_id_documents",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("band", "hash", "document_id", name="pk_minhash_bands"),
-        sqlite_with_rowid=False,
-    )
-    op.create_index("ix_minhash_bands_document_id", "minhash_bands", ["document_id"], unique=False)
+    _replace_table("new", key=("band", "hash", "document_id"))
     op.execute(
         "INSERT INTO minhash_bands (band, hash, document_id) "
         "SELECT DISTINCT band, hash, document_id FROM minhash_bands_new"
